@@ -92,6 +92,11 @@ final class ScimHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return new Exchange(requestId, method, path, startNanos, false, false, Optional.empty(),
                     Optional.of(malformed(request.decoderResult().cause())));
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            // Netty parses any HTTP/x.y; only HTTP/1.0 and 1.1 are spoken here (RFC 9110 §15.6.6).
+            return new Exchange(requestId, method, path, startNanos, false, false, Optional.empty(),
+                    Optional.of(ScimResponse.error(505, Optional.empty(), "only HTTP/1.1 is supported").closing()));
+        }
         Map<String, List<String>> query;
         try {
             query = new QueryStringDecoder(uri).parameters();
