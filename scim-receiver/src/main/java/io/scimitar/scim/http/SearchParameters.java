@@ -11,7 +11,6 @@ import io.scimitar.scim.schema.Schemas;
 import io.scimitar.scim.service.Projection;
 import io.scimitar.scim.service.SearchRequest;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -128,8 +127,7 @@ final class SearchParameters {
 
     /** A field looked up case-insensitively (attribute names are, RFC 7643 §2.1); JSON null reads as absent. */
     private static Optional<JsonNode> field(ObjectNode body, String name) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : body.properties()) {
             if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isNull()) {
                 return Optional.of(entry.getValue());
             }

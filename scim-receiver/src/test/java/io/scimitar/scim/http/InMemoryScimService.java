@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code replace} only, and projects by dropping top-level excluded attributes. It records the
  * last search and projection so tests can see what the HTTP layer passed on.
  */
-final class InMemoryScimService implements ScimService {
+class InMemoryScimService implements ScimService {
 
     private final Map<String, ScimResource> resources = new LinkedHashMap<>();
     private final AtomicLong versions = new AtomicLong();

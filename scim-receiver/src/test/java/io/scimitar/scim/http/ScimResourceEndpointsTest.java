@@ -141,7 +141,7 @@ class ScimResourceEndpointsTest {
 
     private static boolean canConnect(int port) {
         try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-            return true;
+            return socket.isConnected();
         } catch (java.io.IOException e) {
             return false;
         }
