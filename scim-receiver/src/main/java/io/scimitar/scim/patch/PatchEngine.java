@@ -171,6 +171,9 @@ public final class PatchEngine {
                 throw ScimException.invalidPath("a value filter applies to an attribute, not to a sub-attribute");
             }
             if (type == ResourceType.GROUP && attribute.extension().isEmpty() && def.name().equals("members")) {
+                if (!sub.isEmpty() && def.subAttribute(sub).isEmpty()) {
+                    throw ScimException.invalidPath("\"members\" has no sub-attribute \"" + sub + "\"");
+                }
                 members(path.valueFilter(), sub, value, inValue);
                 return;
             }
