@@ -88,7 +88,12 @@ public final class ChangeCodec {
     }
 
     public static Change fromJson(JsonNode json) {
-        long version = requireField(json, "version").asLong();
+        JsonNode versionField = requireField(json, "version");
+        // asLong() would read "one" as 0 and 1.5 as 1: a corrupt change must not pass for another version.
+        if (!versionField.isIntegralNumber() || !versionField.canConvertToLong()) {
+            throw new IllegalArgumentException("version must be an integer");
+        }
+        long version = versionField.longValue();
         Instant committedAt = instant(requireText(json, "committedAt"));
         return new Change(version, committedAt, eventsFromJson(requireField(json, "events")));
     }
