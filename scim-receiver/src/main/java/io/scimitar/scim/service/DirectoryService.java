@@ -74,9 +74,11 @@ public final class DirectoryService implements ScimService {
 
     @Override
     public ScimResource get(ResourceType type, String id, Projection projection) {
-        ObjectNode resource = view.read(r -> (type == ResourceType.USER ? r.user(id) : r.group(id)))
+        // One read for the resource and its computed groups/members: a write between two reads
+        // would pair a group's new displayName with its old members (half a change).
+        return view.read(r -> (type == ResourceType.USER ? r.user(id) : r.group(id))
+                .map(resource -> render(r, type, resource, projection)))
                 .orElseThrow(() -> notFound(type, id));
-        return render(type, resource, projection);
     }
 
     @Override
@@ -121,12 +123,15 @@ public final class DirectoryService implements ScimService {
 
     @Override
     public ListResult search(SearchRequest request) {
-        ListResult page = query.search(request);
-        List<ScimResource> rendered = new ArrayList<>(page.resources().size());
-        for (ScimResource resource : page.resources()) {
-            rendered.add(render(resource.type(), resource.json(), request.projection()));
-        }
-        return new ListResult(page.totalResults(), page.startIndex(), rendered);
+        // The page and its computed groups/members come from one version of the view (the read lock is reentrant).
+        return view.read(r -> {
+            ListResult page = query.search(request);
+            List<ScimResource> rendered = new ArrayList<>(page.resources().size());
+            for (ScimResource resource : page.resources()) {
+                rendered.add(render(r, resource.type(), resource.json(), request.projection()));
+            }
+            return new ListResult(page.totalResults(), page.startIndex(), rendered);
+        });
     }
 
     /**
@@ -265,10 +270,14 @@ public final class DirectoryService implements ScimService {
      * when the projection returns them), then the projection is applied.
      */
     private ScimResource render(ResourceType type, ObjectNode stored, Projection projection) {
+        return view.read(r -> render(r, type, stored, projection));
+    }
+
+    private ScimResource render(DirectoryView.Reader r, ResourceType type, ObjectNode stored, Projection projection) {
         String id = stored.path("id").asText();
-        ObjectNode full = view.read(r -> type == ResourceType.USER
+        ObjectNode full = type == ResourceType.USER
                 ? query.withGroups(r, stored)
-                : projection.includesMembers() ? query.withMembers(r, stored) : stored);
+                : projection.includesMembers() ? query.withMembers(r, stored) : stored;
         return new ScimResource(type, id, projection.apply(type, full), EntityTags.version(stored));
     }
 }
