@@ -1,0 +1,104 @@
+package io.scimitar.scim.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scimitar.scim.json.Json;
+import io.scimitar.scim.service.ScimService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/** A real {@link ScimServer} on a loopback port 0, and the HTTP client the tests talk to it with. */
+final class RunningScimServer implements AutoCloseable {
+
+    static final String TOKEN = "test-token-5f1c0d2e9a";
+
+    final ScimServer server;
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningScimServer(ScimServer server) {
+        this.server = server;
+    }
+
+    static RunningScimServer start(ScimService service) {
+        return start(service, b -> b);
+    }
+
+    static RunningScimServer start(ScimService service, UnaryOperator<ScimServerSettings.Builder> settings) {
+        return start(service, BearerTokens.of(TOKEN), settings);
+    }
+
+    static RunningScimServer start(ScimService service, BearerTokens tokens,
+            UnaryOperator<ScimServerSettings.Builder> settings) {
+        ScimServerSettings built = settings.apply(ScimServerSettings.builder(tokens).host("127.0.0.1").port(0)).build();
+        return new RunningScimServer(new ScimServer(built, service).start());
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    /** A request builder for {@code path} under the base path, authenticated with the test token. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri("/scim/v2" + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN);
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<String> send(String method, String path, String body) {
+        return send(request(path).header("Content-Type", "application/scim+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(request(path).GET().build());
+    }
+
+    /** Sends raw bytes and returns everything the server answers until it closes the connection. */
+    String raw(String request) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
