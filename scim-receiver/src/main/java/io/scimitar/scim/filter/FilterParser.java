@@ -76,7 +76,7 @@ public final class FilterParser {
             throw parser.error.apply("a value filter at " + bracket.position()
                     + " must follow an attribute without sub-attribute");
         }
-        parser.depth = 1;
+        parser.enter(bracket);
         Filter inner = parser.orExpression(true);
         parser.expect(Kind.RBRACKET, "']' or 'and'/'or'");
         String sub = "";
