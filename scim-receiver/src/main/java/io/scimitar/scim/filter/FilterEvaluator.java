@@ -1,12 +1,7 @@
 package io.scimitar.scim.filter;
 
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -106,7 +101,7 @@ public final class FilterEvaluator {
             case Filter.And and -> evaluate(and.left(), scope) && evaluate(and.right(), scope);
             case Filter.Or or -> evaluate(or.left(), scope) || evaluate(or.right(), scope);
             case Filter.Not not -> !evaluate(not.inner(), scope);
-            case Filter.Present present -> scope.resolve(present.path()).stream().anyMatch(v -> isPresent(v.node()));
+            case Filter.Present present -> scope.resolve(present.path()).stream().anyMatch(v -> ValueComparison.isPresent(v.node()));
             case Filter.Compare compare -> compare(compare, scope);
             case Filter.ValuePath valuePath -> valuePath(valuePath, scope);
         };
@@ -133,7 +128,7 @@ public final class FilterEvaluator {
         JsonNode operand = compare.value();
         if (operand.isNull()) {
             // "attr eq null" asks for absence, "ne null" for presence; nothing else compares with null.
-            boolean present = values.stream().anyMatch(v -> isPresent(v.node()));
+            boolean present = values.stream().anyMatch(v -> ValueComparison.isPresent(v.node()));
             return switch (compare.op()) {
                 case EQ -> !present;
                 case NE -> present;
@@ -189,20 +184,20 @@ public final class FilterEvaluator {
     private boolean test(CompareOp op, Value value, JsonNode operand, Filter.Compare compare) {
         AttributeDef def = value.def();
         AttributeDef.Type kind = def != null ? def.type() : inferred(value.node());
-        if (def == null && kind == AttributeDef.Type.BOOLEAN && isOrdering(op)) {
+        if (def == null && kind == AttributeDef.Type.BOOLEAN && ValueComparison.isOrdering(op)) {
             return false; // only a schema-defined boolean makes ordering a refused filter
         }
         return switch (kind) {
-            case BOOLEAN -> compareBoolean(op, value.node(), operand, compare);
-            case INTEGER, DECIMAL -> compareNumber(op, value.node(), operand);
-            case DATE_TIME -> compareDateTime(op, value.node(), operand, compare);
+            case BOOLEAN -> ValueComparison.compareBoolean(op, value.node(), operand, compare);
+            case INTEGER, DECIMAL -> ValueComparison.compareNumber(op, value.node(), operand);
+            case DATE_TIME -> ValueComparison.compareDateTime(op, value.node(), operand, compare);
             case BINARY -> {
-                if (isOrdering(op)) {
-                    throw orderingRefused(compare, "binary");
+                if (ValueComparison.isOrdering(op)) {
+                    throw ValueComparison.orderingRefused(compare, "binary");
                 }
-                yield compareString(op, value.node(), operand, true);
+                yield ValueComparison.compareString(op, value.node(), operand, true);
             }
-            case STRING, REFERENCE, COMPLEX -> compareString(op, value.node(), operand, def != null && def.caseExact());
+            case STRING, REFERENCE, COMPLEX -> ValueComparison.compareString(op, value.node(), operand, def != null && def.caseExact());
         };
     }
 
@@ -216,184 +211,31 @@ public final class FilterEvaluator {
         return AttributeDef.Type.STRING;
     }
 
-    private static boolean compareString(CompareOp op, JsonNode actual, JsonNode operand, boolean caseExact) {
-        if (!operand.isTextual() && !operand.isNumber()) {
-            return false; // a string never equals true or false
-        }
-        if (!actual.isValueNode()) {
-            return false;
-        }
-        String have = actual.asText();
-        String want = operand.asText();
-        if (!caseExact) {
-            have = have.toLowerCase(Locale.ROOT);
-            want = want.toLowerCase(Locale.ROOT);
-        }
-        return switch (op) {
-            case EQ -> have.equals(want);
-            case NE -> !have.equals(want);
-            case CO -> have.contains(want);
-            case SW -> have.startsWith(want);
-            case EW -> have.endsWith(want);
-            // RFC 7644 §3.4.2.2: strings order lexicographically.
-            case GT -> have.compareTo(want) > 0;
-            case GE -> have.compareTo(want) >= 0;
-            case LT -> have.compareTo(want) < 0;
-            case LE -> have.compareTo(want) <= 0;
-        };
-    }
-
-    private boolean compareBoolean(CompareOp op, JsonNode actual, JsonNode operand, Filter.Compare compare) {
-        if (isOrdering(op)) {
-            throw orderingRefused(compare, "boolean");
-        }
-        Optional<Boolean> have = asBoolean(actual);
-        Optional<Boolean> want = asBoolean(operand);
-        if (have.isEmpty() || want.isEmpty()) {
-            return false;
-        }
-        return switch (op) {
-            case EQ -> have.get().equals(want.get());
-            case NE -> !have.get().equals(want.get());
-            default -> false;
-        };
-    }
-
-    /** Booleans, and the strings "true"/"false" that some clients store or send (Entra's "False"). */
-    private static Optional<Boolean> asBoolean(JsonNode node) {
-        if (node.isBoolean()) {
-            return Optional.of(node.booleanValue());
-        }
-        if (node.isTextual()) {
-            String text = node.textValue();
-            if (text.equalsIgnoreCase("true")) {
-                return Optional.of(true);
-            }
-            if (text.equalsIgnoreCase("false")) {
-                return Optional.of(false);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static boolean compareNumber(CompareOp op, JsonNode actual, JsonNode operand) {
-        Optional<BigDecimal> have = asNumber(actual);
-        Optional<BigDecimal> want = asNumber(operand);
-        if (have.isEmpty() || want.isEmpty()) {
-            return false;
-        }
-        int order = have.get().compareTo(want.get());
-        return switch (op) {
-            case EQ -> order == 0;
-            case NE -> order != 0;
-            case GT -> order > 0;
-            case GE -> order >= 0;
-            case LT -> order < 0;
-            case LE -> order <= 0;
-            case CO, SW, EW -> false; // substring operators have no meaning on numbers
-        };
-    }
-
-    private static Optional<BigDecimal> asNumber(JsonNode node) {
-        if (node.isNumber()) {
-            return Optional.of(node.decimalValue());
-        }
-        if (node.isTextual() && node.textValue().length() <= 100) {
-            try {
-                return Optional.of(new BigDecimal(node.textValue().trim()));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
-    }
-
-    private boolean compareDateTime(CompareOp op, JsonNode actual, JsonNode operand, Filter.Compare compare) {
-        if (op == CompareOp.CO || op == CompareOp.SW || op == CompareOp.EW) {
-            return compareString(op, actual, operand, false);
-        }
-        Instant want = operandInstant(compare);
-        Optional<Instant> have = actual.isTextual() ? instant(actual.textValue()) : Optional.empty();
-        if (have.isEmpty()) {
-            return false; // a stored value that is not a dateTime matches nothing
-        }
-        int order = have.get().compareTo(want);
-        return switch (op) {
-            case EQ -> order == 0;
-            case NE -> order != 0;
-            case GT -> order > 0;
-            case GE -> order >= 0;
-            case LT -> order < 0;
-            case LE -> order <= 0;
-            case CO, SW, EW -> false;
-        };
-    }
-
-    private static Instant operandInstant(Filter.Compare compare) {
-        JsonNode operand = compare.value();
-        return (operand.isTextual() ? instant(operand.textValue()) : Optional.<Instant>empty())
-                .orElseThrow(() -> ScimException.invalidFilter("\"" + compare.path() + "\" is a dateTime; "
-                        + operand + " is not an xsd:dateTime such as \"2011-05-13T04:42:34Z\""));
-    }
-
-    /** xsd:dateTime as SCIM uses it (RFC 7643 §2.3.5): with a zone, "Z" or an offset. */
-    private static Optional<Instant> instant(String text) {
-        try {
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
-    }
-
     /** The refusals that depend on the attribute's type, not on the resource. */
     private void checkOperand(Filter.Compare compare, AttributeDef def) {
         if (def == null || compare.value().isNull()) {
             return;
         }
-        boolean ordering = isOrdering(compare.op());
+        boolean ordering = ValueComparison.isOrdering(compare.op());
         switch (def.type()) {
             case BOOLEAN -> {
                 if (ordering) {
-                    throw orderingRefused(compare, "boolean");
+                    throw ValueComparison.orderingRefused(compare, "boolean");
                 }
             }
             case BINARY -> {
                 if (ordering) {
-                    throw orderingRefused(compare, "binary");
+                    throw ValueComparison.orderingRefused(compare, "binary");
                 }
             }
             case DATE_TIME -> {
                 if (compare.op() != CompareOp.CO && compare.op() != CompareOp.SW && compare.op() != CompareOp.EW) {
-                    operandInstant(compare);
+                    ValueComparison.operandInstant(compare);
                 }
             }
             default -> {
             }
         }
-    }
-
-    private static boolean isOrdering(CompareOp op) {
-        return op == CompareOp.GT || op == CompareOp.GE || op == CompareOp.LT || op == CompareOp.LE;
-    }
-
-    private static ScimException orderingRefused(Filter.Compare compare, String kind) {
-        // RFC 7644 §3.4.2.2: gt/ge/lt/le on boolean or binary attributes is a failed response.
-        return ScimException.invalidFilter("operator '" + compare.op().wireName() + "' cannot be used on the "
-                + kind + " attribute \"" + compare.path() + "\"");
-    }
-
-    /** pr (RFC 7644 §3.4.2.2): a non-null value that is not an empty string, array or object. */
-    private static boolean isPresent(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return false;
-        }
-        if (node.isTextual()) {
-            return !node.textValue().isEmpty();
-        }
-        if (node.isContainerNode()) {
-            return !node.isEmpty();
-        }
-        return true;
     }
 
     /** The field with this name, matched case-insensitively as RFC 7643 §2.1 requires. */
