@@ -6,6 +6,11 @@ import io.scimitar.config.Secret;
 import io.scimitar.scim.http.BearerTokens;
 import io.scimitar.scim.http.ScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
+import io.scimitar.scim.service.DirectoryService;
+import io.scimitar.scim.service.DirectorySettings;
+import io.scimitar.scim.store.DirectoryView;
+import io.scimitar.scim.store.JdbcStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +32,39 @@ public final class ReceiverLauncher {
     }
 
     /**
-     * Opens the JDBC store the configuration names and the directory service over it.
-     * Lands with {@code JdbcStore} and {@code DirectoryService}.
+     * Opens (creating if needed) the store the configuration names, loads the in-memory view that
+     * follows it, and puts the directory service over both.
      */
     public static OpenDirectory openJdbc(ScimitarConfig config) {
-        throw new UnsupportedOperationException("wired at merge");
+        boolean unique = config.scim().groupDisplayNameUnique();
+        JdbcStore store = JdbcStore.openSqlite(config.store().sqliteFile(), unique, Clock.systemUTC());
+        DirectoryView view;
+        try {
+            view = DirectoryView.follow(store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        DirectoryService service = new DirectoryService(store, view,
+                new DirectorySettings(unique, config.scim().maxResults()));
+        return new JdbcDirectory(service, store, view);
+    }
+
+    /** The directory over a JDBC store; closing stops the view following the store, then closes the store. */
+    private record JdbcDirectory(DirectoryService service, JdbcStore store, DirectoryView view) implements OpenDirectory {
+        @Override
+        public long version() {
+            return store.changeLog().currentVersion();
+        }
+
+        @Override
+        public void close() {
+            try {
+                view.close();
+            } finally {
+                store.close();
+            }
+        }
     }
 
     /**
