@@ -1,26 +1,13 @@
 package io.scimitar.scim.http;
 
 import io.scimitar.scim.filter.AttributePath;
-import io.scimitar.scim.filter.FilterParser;
 import io.scimitar.scim.schema.Schemas;
 import io.scimitar.scim.service.Projection;
-import java.util.ArrayList;
-import java.util.List;
 
-/**
- * Builds a {@link Projection} from the {@code attributes} / {@code excludedAttributes} values of
- * a request (RFC 7644 §3.4.2.5: comma-separated attribute paths).
- */
+/** The projections the HTTP layer chooses itself, beyond what the request asked for. */
 final class Projections {
 
     private Projections() {
-    }
-
-    static Projection parse(List<String> attributes, List<String> excludedAttributes) {
-        if (attributes.isEmpty() && excludedAttributes.isEmpty()) {
-            return Projection.DEFAULT;
-        }
-        return new Projection(paths(attributes), paths(excludedAttributes));
     }
 
     /**
@@ -34,26 +21,11 @@ final class Projections {
         if (asksForMembers) {
             return requested;
         }
-        List<AttributePath> excluded = new ArrayList<>(requested.excludedAttributes());
-        excluded.add(AttributePath.of("members"));
-        return new Projection(requested.attributes(), excluded);
+        return requested.excluding(AttributePath.of("members"));
     }
 
     private static boolean isMembers(AttributePath path) {
         return path.attribute().equalsIgnoreCase("members")
                 && (!path.hasUrn() || path.urn().equalsIgnoreCase(Schemas.GROUP));
-    }
-
-    private static List<AttributePath> paths(List<String> values) {
-        List<AttributePath> result = new ArrayList<>();
-        for (String value : values) {
-            for (String item : value.split(",")) {
-                String trimmed = item.strip();
-                if (!trimmed.isEmpty()) {
-                    result.add(FilterParser.parseAttributePath(trimmed));
-                }
-            }
-        }
-        return result;
     }
 }

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.schema.Schemas;
+import io.scimitar.scim.service.EntityTags;
 import io.scimitar.scim.service.ListResult;
 import io.scimitar.scim.service.Projection;
 import io.scimitar.scim.service.ScimResource;

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.scimitar.scim.error.ScimException;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.service.ScimService;
+import io.scimitar.scim.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,12 @@ final class ScimRouter {
             return route(request, segments(request.path()));
         } catch (ScimException e) {
             return ScimResponse.error(e);
+        } catch (StoreUnavailableException e) {
+            // The database failed, not the request: tell the IdP to retry (Okta honours Retry-After).
+            LOG.error("event=scim_store_unavailable request_id={} method={} path={}", request.requestId(),
+                    request.method(), AccessLog.printable(request.path()), e);
+            return ScimResponse.error(503, Optional.empty(), "the directory store is unavailable; retry shortly")
+                    .withHeader(HttpHeaderNames.RETRY_AFTER.toString(), "5");
         } catch (RuntimeException e) {
             LOG.error("event=scim_internal_error request_id={} method={} path={}", request.requestId(),
                     request.method(), AccessLog.printable(request.path()), e);

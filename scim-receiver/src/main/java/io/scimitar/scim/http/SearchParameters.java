@@ -48,13 +48,13 @@ final class SearchParameters {
         Optional<Integer> count = field(body, "count").map(v -> integer("count", v));
         Optional<String> sortBy = text(body, "sortBy", ScimException::invalidValue);
         Optional<String> sortOrder = text(body, "sortOrder", ScimException::invalidValue);
-        Projection projection = Projections.parse(strings(body, "attributes"), strings(body, "excludedAttributes"));
+        Projection projection = Projection.parse(strings(body, "attributes"), strings(body, "excludedAttributes"));
         return build(types, filter, startIndex, count, sortBy, sortOrder, projection);
     }
 
     /** The {@code attributes} / {@code excludedAttributes} query parameters of any request. */
     static Projection projection(Map<String, List<String>> query) {
-        return Projections.parse(query.getOrDefault("attributes", List.of()),
+        return Projection.parse(query.getOrDefault("attributes", List.of()),
                 query.getOrDefault("excludedAttributes", List.of()));
     }
 
