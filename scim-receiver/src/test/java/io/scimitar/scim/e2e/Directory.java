@@ -1,44 +1,48 @@
 package io.scimitar.scim.e2e;
 
+import io.scimitar.scim.service.DirectoryService;
+import io.scimitar.scim.service.DirectorySettings;
 import io.scimitar.scim.service.ScimService;
+import io.scimitar.scim.store.DirectoryView;
+import io.scimitar.scim.store.JdbcStore;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
- * The directory behind the receiver under test: the SCIM service and the head of its change log.
- * This is the one place that knows how the production directory is assembled.
+ * The directory behind the receiver under test, assembled as in production: the JDBC store on a
+ * SQLite file, the in-memory view that follows it, and the {@link DirectoryService} over both.
  */
 final class Directory implements AutoCloseable {
 
-    private final ScimService service;
-    private final java.util.function.LongSupplier version;
-    private final AutoCloseable resources;
+    private final JdbcStore store;
+    private final DirectoryView view;
+    private final DirectoryService service;
 
-    private Directory(ScimService service, java.util.function.LongSupplier version, AutoCloseable resources) {
+    private Directory(JdbcStore store, DirectoryView view, DirectoryService service) {
+        this.store = store;
+        this.view = view;
         this.service = service;
-        this.version = version;
-        this.resources = resources;
     }
 
     static Directory open(Path databaseFile) {
-        // Stand-in until the JDBC store and DirectoryService are merged into main; see StandInDirectory.
-        StandInDirectory standIn = new StandInDirectory();
-        return new Directory(standIn, standIn::version, () -> { });
+        DirectorySettings settings = DirectorySettings.DEFAULT;
+        JdbcStore store = JdbcStore.openSqlite(databaseFile, settings.groupDisplayNameUnique(), Clock.systemUTC());
+        DirectoryView view = DirectoryView.follow(store);
+        return new Directory(store, view, new DirectoryService(store, view, settings));
     }
 
     ScimService service() {
         return service;
     }
 
+    /** The change log's head: the version of the last committed write. */
     long version() {
-        return version.getAsLong();
+        return store.changeLog().currentVersion();
     }
 
     @Override
     public void close() {
-        try {
-            resources.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("closing the directory", e);
-        }
+        view.close();
+        store.close();
     }
 }
