@@ -98,16 +98,19 @@ class ErrorContractTest {
         assertThat(receiver.directoryVersion()).as("change log after a refused %s", name).isEqualTo(before);
     }
 
-    /** RFC 7643 §2.3.1: userName is a string; a JSON number is a type error, not a value to coerce. */
+    /**
+     * RFC 7643 §2.3.1: userName is a string; a boolean is a type error. (Numbers are deliberately
+     * coerced to strings by the normaliser, for IdPs that send employeeNumber unquoted.)
+     */
     @Test
-    void numberForAStringAttributeIsInvalidValue() {
+    void booleanForAStringAttributeIsInvalidValue() {
         String id = receiver.send("POST", "/Users", """
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"numeric@example.com"}""")
                 .at("/id").asText();
         long before = receiver.directoryVersion();
 
         ReceiverFixture.Reply reply = receiver.send("PATCH", "/Users/" + id,
-                PATCH.formatted("{\"op\":\"replace\",\"path\":\"userName\",\"value\":42}"));
+                PATCH.formatted("{\"op\":\"replace\",\"path\":\"userName\",\"value\":true}"));
 
         assertScimError(reply, 400, "invalidValue");
         assertThat(receiver.directoryVersion()).isEqualTo(before);
