@@ -3,10 +3,9 @@ package io.scimitar.scim.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.scimitar.scim.filter.AttributePath;
-import io.scimitar.scim.filter.CompareOp;
 import io.scimitar.scim.filter.Filter;
+import io.scimitar.scim.filter.FilterAnalysis;
 import io.scimitar.scim.filter.FilterEvaluator;
 import io.scimitar.scim.schema.AttributeDef;
 import io.scimitar.scim.schema.ResourceType;
@@ -43,7 +42,11 @@ final class DirectoryQuery {
             List<ScimResource> matches = new ArrayList<>();
             for (ResourceType type : request.types()) {
                 FilterEvaluator evaluator = new FilterEvaluator(type);
-                boolean needsMembership = request.filter().map(f -> references(f, type)).orElse(false);
+                request.filter().ifPresent(evaluator::validate);
+                // The view computes a user's groups and a group's members; add them only when read.
+                String computed = type == ResourceType.USER ? "groups" : "members";
+                boolean needsMembership = request.filter()
+                        .map(f -> FilterAnalysis.referencedAttributes(f).contains(computed)).orElse(false);
                 for (ObjectNode candidate : candidates(r, type, request.filter())) {
                     ObjectNode subject = needsMembership ? withMembership(r, type, candidate) : candidate;
                     if (request.filter().isEmpty() || evaluator.matches(request.filter().get(), subject)) {
@@ -115,11 +118,11 @@ final class DirectoryQuery {
     /** The resources worth evaluating: an index hit for the IdPs' lookups, else every resource. */
     private static Collection<ObjectNode> candidates(DirectoryView.Reader r, ResourceType type,
             Optional<Filter> filter) {
-        if (filter.isPresent() && filter.get() instanceof Filter.Compare(AttributePath path, CompareOp op, JsonNode value)
-                && op == CompareOp.EQ && value instanceof TextNode text && path.sub().isEmpty()
-                && (!path.hasUrn() || type.core().id().equalsIgnoreCase(path.urn()))) {
-            String attribute = path.attribute().toLowerCase(Locale.ROOT);
-            String wanted = text.textValue();
+        Optional<FilterAnalysis.Equality> equality = filter.flatMap(FilterAnalysis::simpleEquality);
+        if (equality.isPresent()
+                && (!equality.get().path().hasUrn() || type.core().id().equalsIgnoreCase(equality.get().path().urn()))) {
+            String attribute = equality.get().path().attribute().toLowerCase(Locale.ROOT);
+            String wanted = equality.get().value();
             Optional<Collection<String>> ids = switch (attribute) {
                 case "id" -> Optional.of(List.of(wanted));
                 case "externalid" -> Optional.of(type == ResourceType.USER
@@ -141,19 +144,6 @@ final class DirectoryQuery {
             }
         }
         return type == ResourceType.USER ? r.users() : r.groups();
-    }
-
-    /** True when the filter reads the attribute the view computes: a user's groups, a group's members. */
-    private static boolean references(Filter filter, ResourceType type) {
-        String computed = type == ResourceType.USER ? "groups" : "members";
-        return switch (filter) {
-            case Filter.Compare c -> c.path().attribute().equalsIgnoreCase(computed);
-            case Filter.Present p -> p.path().attribute().equalsIgnoreCase(computed);
-            case Filter.ValuePath v -> v.attribute().attribute().equalsIgnoreCase(computed);
-            case Filter.And a -> references(a.left(), type) || references(a.right(), type);
-            case Filter.Or o -> references(o.left(), type) || references(o.right(), type);
-            case Filter.Not n -> references(n.inner(), type);
-        };
     }
 
     /**
