@@ -39,7 +39,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The effective configuration as YAML the loader reads back; a comment names each value's source. */
+    /** The effective configuration in the YAML file's shape; a comment names each value's source. */
     static String render(ScimitarConfig config) {
         ScimConfig scim = config.scim();
         StringBuilder out = new StringBuilder();
