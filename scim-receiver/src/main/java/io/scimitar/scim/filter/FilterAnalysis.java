@@ -43,6 +43,18 @@ public final class FilterAnalysis {
         }
     }
 
+    /** The number of attribute comparisons ({@code eq}, {@code pr}, ...) in the filter, value paths included. */
+    public static int termCount(Filter filter) {
+        return switch (filter) {
+            case Filter.And and -> termCount(and.left()) + termCount(and.right());
+            case Filter.Or or -> termCount(or.left()) + termCount(or.right());
+            case Filter.Not not -> termCount(not.inner());
+            case Filter.Compare compare -> 1;
+            case Filter.Present present -> 1;
+            case Filter.ValuePath valuePath -> termCount(valuePath.filter());
+        };
+    }
+
     private static String key(AttributePath path) {
         return path.attribute().toLowerCase(Locale.ROOT);
     }

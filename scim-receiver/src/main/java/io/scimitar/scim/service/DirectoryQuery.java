@@ -3,6 +3,7 @@ package io.scimitar.scim.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimitar.scim.error.ScimException;
 import io.scimitar.scim.filter.AttributePath;
 import io.scimitar.scim.filter.Filter;
 import io.scimitar.scim.filter.FilterAnalysis;
@@ -34,10 +35,17 @@ final class DirectoryQuery {
         this.maxResults = maxResults;
     }
 
+    /**
+     * The most comparisons a filter may make per resource. IdPs send one or two; a filter of
+     * thousands of terms over every resource is work the server declines (RFC 7644 §3.12 tooMany).
+     */
+    static final int MAX_FILTER_TERMS = 100;
+
     /** One page of matches, unrendered (stored JSON; users without groups, groups without members). */
     ListResult search(SearchRequest request) {
         int startIndex = Math.max(1, request.startIndex());
         int count = Math.min(Math.max(0, request.count()), maxResults);
+        request.filter().ifPresent(DirectoryQuery::checkPolicy);
         return view.read(r -> {
             List<ScimResource> matches = new ArrayList<>();
             for (ResourceType type : request.types()) {
@@ -60,6 +68,22 @@ final class DirectoryQuery {
             int to = Math.min(from + count, matches.size());
             return new ListResult(matches.size(), startIndex, matches.subList(from, to));
         });
+    }
+
+    /**
+     * Filters the server refuses before looking at any resource: one that names {@code password}
+     * would carry a secret in a request URI (RFC 7644 §3.12 sensitive, §7.5.2), and one with more
+     * than {@link #MAX_FILTER_TERMS} comparisons is too costly to evaluate.
+     */
+    private static void checkPolicy(Filter filter) {
+        if (FilterAnalysis.referencedAttributes(filter).contains("password")) {
+            throw ScimException.sensitive("filters may not name password: it would travel in the request URI");
+        }
+        int terms = FilterAnalysis.termCount(filter);
+        if (terms > MAX_FILTER_TERMS) {
+            throw ScimException.tooMany("the filter has " + terms + " comparisons; at most "
+                    + MAX_FILTER_TERMS + " are evaluated");
+        }
     }
 
     /** A copy of the user with its {@code groups} (RFC 7643 §4.1.2), before {@code meta}. */

@@ -3,8 +3,12 @@ package io.scimitar.scim.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,6 +71,8 @@ class ErrorContractTest {
             filter without a value          | GET    | /Users?filter=userName%20eq             |                                                                                  | 400 | invalidFilter
             filter with an unknown operator | GET    | /Users?filter=userName%20xx%20%22a%22    |                                                                                  | 400 | invalidFilter
             filter with a dangling paren    | GET    | /Users?filter=(active%20eq%20true        |                                                                                  | 400 | invalidFilter
+            filter on password              | GET    | /Users?filter=password%20eq%20%22hunter2%22 |                                                                              | 403 | sensitive
+            search on password              | POST   | /Users/.search                          | '{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"password pr"}' | 403 | sensitive
             body that is not JSON           | POST   | /Users                                  | '{"userName":'                                                                   | 400 | invalidSyntax
             body that is a JSON array       | POST   | /Users                                  | '[1,2]'                                                                          | 400 | invalidSyntax
             PATCH body that is not JSON     | PATCH  | /Users/${user}                          | 'Operations'                                                                     | 400 | invalidSyntax
@@ -96,6 +102,17 @@ class ErrorContractTest {
 
         assertScimError(reply, status, scimType == null ? "" : scimType);
         assertThat(receiver.directoryVersion()).as("change log after a refused %s", name).isEqualTo(before);
+    }
+
+    @Test
+    void aFilterWithTooManyComparisonsIsTooMany() {
+        String filter = IntStream.range(0, 101).mapToObj(i -> "userName eq \"u" + i + "\"")
+                .collect(Collectors.joining(" or "));
+
+        ReceiverFixture.Reply reply = send("GET", "/Users?filter="
+                + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20"), null);
+
+        assertScimError(reply, 400, "tooMany");
     }
 
     /**
