@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scimitar.scim.error.ScimException;
+import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.AttributeDef;
 import io.scimitar.scim.schema.ResourceType;
 
@@ -238,21 +238,9 @@ public final class FilterEvaluator {
         }
     }
 
-    /** The field with this name, matched case-insensitively as RFC 7643 §2.1 requires. */
+    /** The field with this name, matched case-insensitively as RFC 7643 §2.1 requires; null if absent. */
     static JsonNode field(JsonNode object, String name) {
-        if (object == null || !object.isObject()) {
-            return null;
-        }
-        JsonNode direct = object.get(name);
-        if (direct != null) {
-            return direct;
-        }
-        for (Map.Entry<String, JsonNode> entry : object.properties()) {
-            if (entry.getKey().equalsIgnoreCase(name)) {
-                return entry.getValue();
-            }
-        }
-        return null;
+        return Json.property(object, name).map(Map.Entry::getValue).orElse(null);
     }
 
     /** A JSON value found at a path, with its definition (null for attributes no schema defines). */

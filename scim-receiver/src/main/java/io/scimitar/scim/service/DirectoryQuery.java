@@ -8,6 +8,7 @@ import io.scimitar.scim.filter.AttributePath;
 import io.scimitar.scim.filter.Filter;
 import io.scimitar.scim.filter.FilterAnalysis;
 import io.scimitar.scim.filter.FilterEvaluator;
+import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.AttributeDef;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.store.DirectoryView;
@@ -223,15 +224,6 @@ final class DirectoryQuery {
     }
 
     private static JsonNode field(JsonNode object, String name) {
-        JsonNode direct = object.get(name);
-        if (direct != null) {
-            return direct;
-        }
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (field.getKey().equalsIgnoreCase(name)) {
-                return field.getValue();
-            }
-        }
-        return null;
+        return Json.property(object, name).map(Map.Entry::getValue).orElse(null);
     }
 }
