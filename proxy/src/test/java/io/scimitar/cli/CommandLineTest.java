@@ -2,6 +2,14 @@ package io.scimitar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimitar.config.ConfigLoader;
+import io.scimitar.config.Profile;
+import io.scimitar.config.ScimitarConfig;
+import io.scimitar.scim.json.Json;
+import io.scimitar.scim.schema.ResourceType;
+import io.scimitar.scim.schema.Schemas;
+import io.scimitar.scim.service.Projection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,6 +26,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +53,7 @@ class CommandLineTest {
 
     private static final String TOKEN = "cli-test-token-0123456789";
     private static final Pattern READY = Pattern.compile(
-            "scimitar receiver ready: SCIM at http://127\\.0\\.0\\.1:(\\d+)/scim/v2 \\(store (\\S+), directory version 12\\)");
+            "scimitar receiver ready: SCIM at http://127\\.0\\.0\\.1:(\\d+)/scim/v2 \\(store (\\S+), directory version (\\d+)\\)");
 
     @TempDir
     Path dir;
@@ -163,11 +172,14 @@ class CommandLineTest {
 
     @Test
     void theReceiverPrintsOneReadyLineServesAndStopsCleanly() throws Exception {
-        FakeDirectory directory = new FakeDirectory(12);
+        Path db = dir.resolve("data/scimitar.db");
+        Map<String, String> env = Map.of("SCIMITAR_SCIM_TOKEN", TOKEN, "SCIMITAR_SCIM_LISTEN", "127.0.0.1:0",
+                "SCIMITAR_STORE", "sqlite:" + db);
+        long version = seedUsers(env, 3);
+        ObservedDirectory directory = new ObservedDirectory();
         ManualStop stop = new ManualStop();
         LineCapture out = new LineCapture();
-        CommandLine cmd = commandLine(Map.of("SCIMITAR_SCIM_TOKEN", TOKEN, "SCIMITAR_SCIM_LISTEN", "127.0.0.1:0"),
-                stop, config -> directory, out);
+        CommandLine cmd = commandLine(env, stop, directory, out);
         StringWriter err = new StringWriter();
         cmd.setErr(new PrintWriter(err));
 
@@ -175,12 +187,15 @@ class CommandLineTest {
         String ready = out.nextLine();
         Matcher matcher = READY.matcher(ready);
         assertThat(matcher.matches()).as(ready).isTrue();
-        assertThat(matcher.group(2)).isEqualTo("sqlite:./scimitar-data/scimitar.db");
+        assertThat(matcher.group(2)).isEqualTo("sqlite:" + db);
+        assertThat(matcher.group(3)).as("the store's version").isEqualTo(Long.toString(version));
         int port = Integer.parseInt(matcher.group(1));
         directory.serverPort.set(port);
 
         assertThat(get(port, TOKEN).statusCode()).isEqualTo(200);
         assertThat(get(port, "not-the-token-at-all").statusCode()).isEqualTo(401);
+        assertThat(get(port, "/Users?count=0", TOKEN).body()).as("the seeded directory is served")
+                .contains("\"totalResults\":3");
 
         stop.requestStop();
         assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
@@ -192,10 +207,11 @@ class CommandLineTest {
 
     @Test
     void theDemoPrintsItsTokenOnceAndAcceptsIt() throws Exception {
-        FakeDirectory directory = new FakeDirectory(12);
+        ObservedDirectory directory = new ObservedDirectory();
         ManualStop stop = new ManualStop();
         LineCapture out = new LineCapture();
-        CommandLine cmd = commandLine(Map.of("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0"), stop, config -> directory, out);
+        CommandLine cmd = commandLine(Map.of("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0",
+                "SCIMITAR_STORE", "sqlite:" + dir.resolve("demo.db")), stop, directory, out);
 
         Future<Integer> status = executor.submit(() -> cmd.execute("demo"));
         String banner = out.nextLine();
@@ -210,6 +226,7 @@ class CommandLineTest {
         } while (!ready.startsWith("scimitar receiver ready:"));
         Matcher matcher = READY.matcher(ready);
         assertThat(matcher.matches()).as(ready).isTrue();
+        assertThat(matcher.group(3)).as("a new, empty store").isEqualTo("0");
         int port = Integer.parseInt(matcher.group(1));
 
         assertThat(get(port, token.group(1)).statusCode()).isEqualTo(200);
@@ -225,9 +242,10 @@ class CommandLineTest {
     @Test
     void aPortInUseIsAFailureWithExitStatus1() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            FakeDirectory directory = new FakeDirectory(12);
+            ObservedDirectory directory = new ObservedDirectory();
             Run run = run(Map.of("SCIMITAR_SCIM_TOKEN", TOKEN,
-                    "SCIMITAR_SCIM_LISTEN", "127.0.0.1:" + taken.getLocalPort()), config -> directory, "receiver");
+                    "SCIMITAR_SCIM_LISTEN", "127.0.0.1:" + taken.getLocalPort(),
+                    "SCIMITAR_STORE", "sqlite:" + dir.resolve("scimitar.db")), directory, "receiver");
 
             assertThat(run.status).isEqualTo(1);
             assertThat(run.err()).startsWith("scimitar: error: cannot listen on 127.0.0.1:" + taken.getLocalPort())
@@ -247,9 +265,26 @@ class CommandLineTest {
         assertThat(run.err()).isEqualTo("scimitar: error: database is locked" + System.lineSeparator());
     }
 
+    /** Writes {@code users} users into the store {@code env} names, through the real directory; returns its version. */
+    private static long seedUsers(Map<String, String> env, int users) {
+        ScimitarConfig config = new ConfigLoader(env).load(Optional.empty(), Profile.RECEIVER);
+        try (OpenDirectory directory = ReceiverLauncher.openJdbc(config)) {
+            for (int i = 0; i < users; i++) {
+                ObjectNode user = Json.object();
+                user.putArray("schemas").add(Schemas.USER);
+                user.put("userName", "seeded-" + i + "@example.com");
+                directory.service().create(ResourceType.USER, user, Projection.DEFAULT);
+            }
+            return directory.version();
+        }
+    }
+
     private HttpResponse<String> get(int port, String token) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/scim/v2/ServiceProviderConfig"))
+        return get(port, "/ServiceProviderConfig", token);
+    }
+
+    private HttpResponse<String> get(int port, String path, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/scim/v2" + path))
                 .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(10))
                 .build();

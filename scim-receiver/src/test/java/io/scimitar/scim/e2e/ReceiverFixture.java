@@ -6,6 +6,7 @@ import io.scimitar.scim.http.BearerTokens;
 import io.scimitar.scim.http.ScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
 import io.scimitar.scim.json.Json;
+import io.scimitar.scim.service.SqliteDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,12 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The receiver as it runs in production: the directory (JDBC store on a SQLite file in a temp
@@ -30,14 +27,12 @@ public final class ReceiverFixture implements AutoCloseable {
     public static final String TOKEN = "e2e-token-3b9f6a1c0d7e42f8a5c1";
     public static final String BASE_PATH = "/scim/v2";
 
-    private final Path dir;
-    private final Directory directory;
+    private final SqliteDirectory directory;
     private final ScimServer server;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ReceiverFixture(Path dir, Directory directory, ScimServer server) {
-        this.dir = dir;
+    private ReceiverFixture(SqliteDirectory directory, ScimServer server) {
         this.directory = directory;
         this.server = server;
     }
@@ -48,17 +43,17 @@ public final class ReceiverFixture implements AutoCloseable {
     }
 
     public static ReceiverFixture start(int maxBodyBytes) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("scim-e2e-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Directory directory = Directory.open(dir.resolve("directory.db"));
+        SqliteDirectory directory = SqliteDirectory.openTemporary();
         ScimServerSettings settings = ScimServerSettings.builder(BearerTokens.of(TOKEN))
                 .host("127.0.0.1").port(0).maxBodyBytes(maxBodyBytes).build();
-        ScimServer server = new ScimServer(settings, directory.service()).start();
-        return new ReceiverFixture(dir, directory, server);
+        ScimServer server;
+        try {
+            server = new ScimServer(settings, directory.service()).start();
+        } catch (RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+        return new ReceiverFixture(directory, server);
     }
 
     /** The SCIM base URL, e.g. {@code http://127.0.0.1:40123/scim/v2}. */
@@ -129,12 +124,10 @@ public final class ReceiverFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        directory.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try {
+            server.close();
+        } finally {
+            directory.close();
         }
     }
 
