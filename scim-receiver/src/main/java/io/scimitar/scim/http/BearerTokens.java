@@ -52,7 +52,28 @@ public final class BearerTokens {
      * tokens; the first read must succeed.
      */
     public static BearerTokens fromFile(Path file, Duration recheck) {
-        return new BearerTokens(new TokenFile(file, recheck));
+        return fromFile(file, recheck, List.of());
+    }
+
+    /**
+     * Like {@link #fromFile(Path, Duration)}, and also accepts the fixed {@code alsoAccepted} tokens
+     * (a token from the environment next to a rotated file).
+     */
+    public static BearerTokens fromFile(Path file, Duration recheck, List<String> alsoAccepted) {
+        List<byte[]> fixed = alsoAccepted.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+        return new BearerTokens(new TokenFile(file, recheck, fixed));
+    }
+
+    /** The tokens in a token file, in order: one per line, blank lines and {@code #} comments skipped. */
+    public static List<String> readTokenFile(Path file) throws IOException {
+        List<String> result = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String token = line.strip();
+            if (!token.isEmpty() && !token.startsWith("#")) {
+                result.add(token);
+            }
+        }
+        return List.copyOf(result);
     }
 
     /** True when {@code presented} equals one of the configured tokens; empty never matches. */
@@ -105,12 +126,14 @@ public final class BearerTokens {
     private static final class TokenFile implements Supplier<List<byte[]>> {
         private final Path file;
         private final long recheckNanos;
+        private final List<byte[]> fixed;
         private volatile List<byte[]> tokens;
         private volatile long readAt;
 
-        TokenFile(Path file, Duration recheck) {
+        TokenFile(Path file, Duration recheck, List<byte[]> fixed) {
             this.file = Objects.requireNonNull(file, "file");
             this.recheckNanos = Math.max(0, recheck.toNanos());
+            this.fixed = List.copyOf(fixed);
             try {
                 this.tokens = read();
             } catch (IOException e) {
@@ -138,12 +161,9 @@ public final class BearerTokens {
         }
 
         private List<byte[]> read() throws IOException {
-            List<byte[]> result = new ArrayList<>();
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String token = line.strip();
-                if (!token.isEmpty() && !token.startsWith("#")) {
-                    result.add(token.getBytes(StandardCharsets.UTF_8));
-                }
+            List<byte[]> result = new ArrayList<>(fixed);
+            for (String token : readTokenFile(file)) {
+                result.add(token.getBytes(StandardCharsets.UTF_8));
             }
             return List.copyOf(result);
         }

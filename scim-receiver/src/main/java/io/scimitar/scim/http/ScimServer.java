@@ -87,7 +87,7 @@ public final class ScimServer implements AutoCloseable {
                 });
         try {
             serverChannel = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared, so RuntimeException misses it
             shutdownExecutors(Duration.ZERO);
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port(), e);
         }

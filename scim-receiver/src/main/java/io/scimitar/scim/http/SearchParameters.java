@@ -6,6 +6,7 @@ import io.scimitar.scim.error.ScimException;
 import io.scimitar.scim.filter.AttributePath;
 import io.scimitar.scim.filter.Filter;
 import io.scimitar.scim.filter.FilterParser;
+import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.schema.Schemas;
 import io.scimitar.scim.service.Projection;
@@ -127,12 +128,7 @@ final class SearchParameters {
 
     /** A field looked up case-insensitively (attribute names are, RFC 7643 §2.1); JSON null reads as absent. */
     private static Optional<JsonNode> field(ObjectNode body, String name) {
-        for (Map.Entry<String, JsonNode> entry : body.properties()) {
-            if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isNull()) {
-                return Optional.of(entry.getValue());
-            }
-        }
-        return Optional.empty();
+        return Json.property(body, name).map(Map.Entry::getValue).filter(v -> !v.isNull());
     }
 
     private static Optional<String> text(ObjectNode body, String name,

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one JSON mapper of the receiver. Untrusted input is bounded here: nesting depth, string
@@ -34,6 +37,26 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /**
+     * The property of {@code object} whose name equals {@code name} ignoring case (SCIM attribute
+     * names are case-insensitive, RFC 7643 §2.1); an exact match is looked up first.
+     */
+    public static Optional<Map.Entry<String, JsonNode>> property(JsonNode object, String name) {
+        if (object == null || !object.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode direct = object.get(name);
+        if (direct != null) {
+            return Optional.of(Map.entry(name, direct));
+        }
+        for (Map.Entry<String, JsonNode> entry : object.properties()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
     }
 
     public static ObjectNode object() {

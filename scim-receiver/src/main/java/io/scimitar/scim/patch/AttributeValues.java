@@ -87,18 +87,6 @@ final class AttributeValues {
                 || (value.isContainerNode() && value.isEmpty());
     }
 
-    /** The field whose name equals {@code name} ignoring case (attribute names are case-insensitive). */
-    static Optional<Map.Entry<String, JsonNode>> field(JsonNode object, String name) {
-        Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (entry.getKey().equalsIgnoreCase(name)) {
-                return Optional.of(entry);
-            }
-        }
-        return Optional.empty();
-    }
-
     private static void addDistinct(ArrayNode out, JsonNode element) {
         for (JsonNode existing : out) {
             if (existing.equals(element)) {

@@ -16,7 +16,6 @@ import io.scimitar.scim.schema.AttributeDef;
 import io.scimitar.scim.schema.AttributeDef.Mutability;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.schema.Schema;
-import io.scimitar.scim.schema.Schemas;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -258,8 +257,7 @@ public final class PatchEngine {
                         "unknown schema \"" + urn + "\" for a " + type.wireName()));
                 return new Attribute(Optional.of(ext), ext.attribute(name).orElseThrow(() -> unknown(path)));
             }
-            Optional<AttributeDef> inCore = Schemas.COMMON.stream().filter(a -> a.name().equalsIgnoreCase(name)).findFirst()
-                    .or(() -> type.core().attribute(name));
+            Optional<AttributeDef> inCore = type.coreAttribute(name);
             if (inCore.isPresent()) {
                 return new Attribute(Optional.empty(), inCore.get());
             }
@@ -292,7 +290,7 @@ public final class PatchEngine {
 
         /** An IdP's own extension, kept as sent; add merges into an existing object. */
         private void setUnknown(String key, JsonNode value) {
-            String existingKey = AttributeValues.field(doc, key).map(Map.Entry::getKey).orElse(key);
+            String existingKey = Json.property(doc, key).map(Map.Entry::getKey).orElse(key);
             JsonNode existing = doc.get(existingKey);
             if (value == null || value.isNull()) {
                 if (op == Op.REPLACE) {
@@ -320,12 +318,12 @@ public final class PatchEngine {
                 throw ScimException.invalidPath("\"" + ext.id() + "\" is a schema, not a multi-valued attribute");
             }
             if (op == Op.REMOVE) {
-                AttributeValues.field(doc, ext.id()).ifPresent(e -> doc.remove(e.getKey()));
+                Json.property(doc, ext.id()).ifPresent(e -> doc.remove(e.getKey()));
                 return;
             }
             if (value == null) {
                 if (op == Op.REPLACE) {
-                    AttributeValues.field(doc, ext.id()).ifPresent(e -> doc.remove(e.getKey()));
+                    Json.property(doc, ext.id()).ifPresent(e -> doc.remove(e.getKey()));
                 }
                 return;
             }
@@ -349,7 +347,7 @@ public final class PatchEngine {
                 return doc;
             }
             String id = extension.get().id();
-            Optional<Map.Entry<String, JsonNode>> existing = AttributeValues.field(doc, id);
+            Optional<Map.Entry<String, JsonNode>> existing = Json.property(doc, id);
             if (existing.isPresent() && existing.get().getValue().isObject()) {
                 return (ObjectNode) existing.get().getValue();
             }
@@ -681,10 +679,10 @@ public final class PatchEngine {
     }
 
     private static Optional<JsonNode> field(ObjectNode container, AttributeDef def) {
-        return AttributeValues.field(container, def.name()).map(Map.Entry::getValue);
+        return Json.property(container, def.name()).map(Map.Entry::getValue);
     }
 
     private static void removeField(ObjectNode container, AttributeDef def) {
-        AttributeValues.field(container, def.name()).ifPresent(e -> container.remove(e.getKey()));
+        Json.property(container, def.name()).ifPresent(e -> container.remove(e.getKey()));
     }
 }

@@ -2,6 +2,7 @@ package io.scimitar.scim.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scimitar.scim.error.ScimException;
+import io.scimitar.scim.json.Json;
 import io.scimitar.scim.error.ScimType;
 import io.scimitar.scim.filter.FilterParser;
 import io.scimitar.scim.filter.PatchPath;
@@ -36,7 +37,7 @@ public final class PatchRequest {
             throw ScimException.invalidSyntax("a PATCH body must be a JSON object with \"schemas\" and \"Operations\"");
         }
         checkSchemas(body);
-        JsonNode operations = AttributeValues.field(body, "Operations").map(Map.Entry::getValue).orElse(null);
+        JsonNode operations = Json.property(body, "Operations").map(Map.Entry::getValue).orElse(null);
         if (operations == null || !operations.isArray() || operations.isEmpty()) {
             throw ScimException.invalidSyntax("\"Operations\" must be a non-empty array of operations");
         }
@@ -52,7 +53,7 @@ public final class PatchRequest {
     }
 
     private static void checkSchemas(JsonNode body) {
-        JsonNode schemas = AttributeValues.field(body, "schemas").map(Map.Entry::getValue).orElse(null);
+        JsonNode schemas = Json.property(body, "schemas").map(Map.Entry::getValue).orElse(null);
         boolean named = false;
         if (schemas != null && schemas.isArray()) {
             for (JsonNode urn : schemas) {
@@ -71,7 +72,7 @@ public final class PatchRequest {
         if (!node.isObject()) {
             throw ScimException.invalidSyntax(where + ": an operation must be an object with \"op\"");
         }
-        JsonNode opNode = AttributeValues.field(node, "op").map(Map.Entry::getValue).orElse(null);
+        JsonNode opNode = Json.property(node, "op").map(Map.Entry::getValue).orElse(null);
         if (opNode == null || !opNode.isTextual()) {
             throw ScimException.invalidSyntax(where + ": \"op\" is required (add, remove or replace)");
         }
@@ -84,7 +85,7 @@ public final class PatchRequest {
                     + "\"; expected add, remove or replace");
         };
         Optional<PatchPath> path = path(node, where);
-        JsonNode valueNode = AttributeValues.field(node, "value").map(Map.Entry::getValue).orElse(null);
+        JsonNode valueNode = Json.property(node, "value").map(Map.Entry::getValue).orElse(null);
         Optional<JsonNode> value = valueNode == null || valueNode.isNull() ? Optional.empty() : Optional.of(valueNode);
         if (op == PatchOperation.Op.REMOVE && path.isEmpty()) {
             // RFC 7644 §3.5.2.2: remove without a path fails with noTarget.
@@ -97,7 +98,7 @@ public final class PatchRequest {
     }
 
     private static Optional<PatchPath> path(JsonNode node, String where) {
-        JsonNode pathNode = AttributeValues.field(node, "path").map(Map.Entry::getValue).orElse(null);
+        JsonNode pathNode = Json.property(node, "path").map(Map.Entry::getValue).orElse(null);
         if (pathNode == null || pathNode.isNull()) {
             return Optional.empty();
         }

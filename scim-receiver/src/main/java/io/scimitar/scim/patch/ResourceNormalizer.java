@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +62,7 @@ public final class ResourceNormalizer {
             } else if (name.regionMatches(true, 0, URN_PREFIX, 0, URN_PREFIX.length())) {
                 readQualified(name, value, core, extensions, unknown);
             } else {
-                coreAttribute(name).ifPresent(def -> put(core, def, value, name));
+                type.coreAttribute(name).ifPresent(def -> put(core, def, value, name));
             }
         }
         checkRequired(core);
@@ -103,7 +102,7 @@ public final class ResourceNormalizer {
         if (type != ResourceType.GROUP) {
             return Set.of();
         }
-        Optional<JsonNode> value = AttributeValues.field(input, "members").map(Map.Entry::getValue);
+        Optional<JsonNode> value = Json.property(input, "members").map(Map.Entry::getValue);
         if (value.isEmpty() || value.get().isNull()) {
             return Set.of();
         }
@@ -123,15 +122,15 @@ public final class ResourceNormalizer {
         for (int i = 0; i < array.size(); i++) {
             JsonNode element = array.get(i);
             Optional<JsonNode> id = element.isObject()
-                    ? AttributeValues.field(element, "value").map(Map.Entry::getValue)
+                    ? Json.property(element, "value").map(Map.Entry::getValue)
                     : Optional.empty();
             if (id.isEmpty() || !id.get().isTextual() || id.get().asText().isBlank()) {
                 throw ScimException.invalidValue(label + "[" + i + "]: each member needs a string \"value\" (the member's id)");
             }
             ObjectNode member = Json.object().put("value", id.get().asText());
-            AttributeValues.field(element, "display").filter(e -> e.getValue().isTextual())
+            Json.property(element, "display").filter(e -> e.getValue().isTextual())
                     .ifPresent(e -> member.set("display", e.getValue()));
-            AttributeValues.field(element, "type").filter(e -> e.getValue().isTextual())
+            Json.property(element, "type").filter(e -> e.getValue().isTextual())
                     .ifPresent(e -> member.set("type", e.getValue()));
             members.putIfAbsent(id.get().asText(), member);
         }
@@ -139,7 +138,7 @@ public final class ResourceNormalizer {
     }
 
     private List<String> listedSchemas(ObjectNode input) {
-        JsonNode schemas = AttributeValues.field(input, "schemas").map(Map.Entry::getValue).orElse(null);
+        JsonNode schemas = Json.property(input, "schemas").map(Map.Entry::getValue).orElse(null);
         if (schemas == null || schemas.isNull()) {
             throw ScimException.invalidSyntax("\"schemas\" is required and must list " + type.core().id());
         }
@@ -187,7 +186,7 @@ public final class ResourceNormalizer {
                                Map<Schema, Map<AttributeDef, JsonNode>> extensions, Map<String, JsonNode> unknown) {
         String coreId = type.core().id();
         if (name.regionMatches(true, 0, coreId + ":", 0, coreId.length() + 1)) {
-            coreAttribute(name.substring(coreId.length() + 1)).ifPresent(def -> put(core, def, value, name));
+            type.coreAttribute(name.substring(coreId.length() + 1)).ifPresent(def -> put(core, def, value, name));
             return;
         }
         for (Schema ext : type.extensions()) {
@@ -200,15 +199,6 @@ public final class ResourceNormalizer {
         if (!AttributeValues.isUnassigned(value)) {
             unknown.put(name, value);
         }
-    }
-
-    private Optional<AttributeDef> coreAttribute(String name) {
-        for (AttributeDef common : Schemas.COMMON) {
-            if (common.name().equalsIgnoreCase(name)) {
-                return Optional.of(common);
-            }
-        }
-        return type.core().attribute(name);
     }
 
     private void put(Map<AttributeDef, JsonNode> values, AttributeDef def, JsonNode value, String label) {

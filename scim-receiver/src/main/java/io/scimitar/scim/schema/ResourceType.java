@@ -58,12 +58,7 @@ public enum ResourceType {
      */
     public Optional<AttributeDef> attribute(String urn, String name) {
         if (urn == null || urn.isEmpty() || urn.equalsIgnoreCase(core.id())) {
-            for (AttributeDef common : Schemas.COMMON) {
-                if (common.name().equalsIgnoreCase(name)) {
-                    return Optional.of(common);
-                }
-            }
-            Optional<AttributeDef> inCore = core.attribute(name);
+            Optional<AttributeDef> inCore = coreAttribute(name);
             if (inCore.isPresent() || (urn != null && !urn.isEmpty())) {
                 return inCore;
             }
@@ -76,6 +71,16 @@ public enum ResourceType {
             return Optional.empty();
         }
         return extension(urn).flatMap(s -> s.attribute(name));
+    }
+
+    /** A common attribute (id, externalId, meta) or one of the core schema, by case-insensitive name. */
+    public Optional<AttributeDef> coreAttribute(String name) {
+        for (AttributeDef common : Schemas.COMMON) {
+            if (common.name().equalsIgnoreCase(name)) {
+                return Optional.of(common);
+            }
+        }
+        return core.attribute(name);
     }
 
     /** The type whose endpoint this is ("/Users" or "Users"), compared case-sensitively as URLs are. */

@@ -3,11 +3,12 @@ package io.scimitar.scim.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import io.scimitar.scim.error.ScimException;
 import io.scimitar.scim.filter.AttributePath;
-import io.scimitar.scim.filter.CompareOp;
 import io.scimitar.scim.filter.Filter;
+import io.scimitar.scim.filter.FilterAnalysis;
 import io.scimitar.scim.filter.FilterEvaluator;
+import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.AttributeDef;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.store.DirectoryView;
@@ -35,15 +36,26 @@ final class DirectoryQuery {
         this.maxResults = maxResults;
     }
 
+    /**
+     * The most comparisons a filter may make per resource. IdPs send one or two; a filter of
+     * thousands of terms over every resource is work the server declines (RFC 7644 §3.12 tooMany).
+     */
+    static final int MAX_FILTER_TERMS = 100;
+
     /** One page of matches, unrendered (stored JSON; users without groups, groups without members). */
     ListResult search(SearchRequest request) {
         int startIndex = Math.max(1, request.startIndex());
         int count = Math.min(Math.max(0, request.count()), maxResults);
+        request.filter().ifPresent(DirectoryQuery::checkPolicy);
         return view.read(r -> {
             List<ScimResource> matches = new ArrayList<>();
             for (ResourceType type : request.types()) {
                 FilterEvaluator evaluator = new FilterEvaluator(type);
-                boolean needsMembership = request.filter().map(f -> references(f, type)).orElse(false);
+                request.filter().ifPresent(evaluator::validate);
+                // The view computes a user's groups and a group's members; add them only when read.
+                String computed = type == ResourceType.USER ? "groups" : "members";
+                boolean needsMembership = request.filter()
+                        .map(f -> FilterAnalysis.referencedAttributes(f).contains(computed)).orElse(false);
                 for (ObjectNode candidate : candidates(r, type, request.filter())) {
                     ObjectNode subject = needsMembership ? withMembership(r, type, candidate) : candidate;
                     if (request.filter().isEmpty() || evaluator.matches(request.filter().get(), subject)) {
@@ -57,6 +69,22 @@ final class DirectoryQuery {
             int to = Math.min(from + count, matches.size());
             return new ListResult(matches.size(), startIndex, matches.subList(from, to));
         });
+    }
+
+    /**
+     * Filters the server refuses before looking at any resource: one that names {@code password}
+     * would carry a secret in a request URI (RFC 7644 §3.12 sensitive, §7.5.2), and one with more
+     * than {@link #MAX_FILTER_TERMS} comparisons is too costly to evaluate.
+     */
+    private static void checkPolicy(Filter filter) {
+        if (FilterAnalysis.referencedAttributes(filter).contains("password")) {
+            throw ScimException.sensitive("filters may not name password: it would travel in the request URI");
+        }
+        int terms = FilterAnalysis.termCount(filter);
+        if (terms > MAX_FILTER_TERMS) {
+            throw ScimException.tooMany("the filter has " + terms + " comparisons; at most "
+                    + MAX_FILTER_TERMS + " are evaluated");
+        }
     }
 
     /** A copy of the user with its {@code groups} (RFC 7643 §4.1.2), before {@code meta}. */
@@ -115,11 +143,11 @@ final class DirectoryQuery {
     /** The resources worth evaluating: an index hit for the IdPs' lookups, else every resource. */
     private static Collection<ObjectNode> candidates(DirectoryView.Reader r, ResourceType type,
             Optional<Filter> filter) {
-        if (filter.isPresent() && filter.get() instanceof Filter.Compare(AttributePath path, CompareOp op, JsonNode value)
-                && op == CompareOp.EQ && value instanceof TextNode text && path.sub().isEmpty()
-                && (!path.hasUrn() || type.core().id().equalsIgnoreCase(path.urn()))) {
-            String attribute = path.attribute().toLowerCase(Locale.ROOT);
-            String wanted = text.textValue();
+        Optional<FilterAnalysis.Equality> equality = filter.flatMap(FilterAnalysis::simpleEquality);
+        if (equality.isPresent()
+                && (!equality.get().path().hasUrn() || type.core().id().equalsIgnoreCase(equality.get().path().urn()))) {
+            String attribute = equality.get().path().attribute().toLowerCase(Locale.ROOT);
+            String wanted = equality.get().value();
             Optional<Collection<String>> ids = switch (attribute) {
                 case "id" -> Optional.of(List.of(wanted));
                 case "externalid" -> Optional.of(type == ResourceType.USER
@@ -141,19 +169,6 @@ final class DirectoryQuery {
             }
         }
         return type == ResourceType.USER ? r.users() : r.groups();
-    }
-
-    /** True when the filter reads the attribute the view computes: a user's groups, a group's members. */
-    private static boolean references(Filter filter, ResourceType type) {
-        String computed = type == ResourceType.USER ? "groups" : "members";
-        return switch (filter) {
-            case Filter.Compare c -> c.path().attribute().equalsIgnoreCase(computed);
-            case Filter.Present p -> p.path().attribute().equalsIgnoreCase(computed);
-            case Filter.ValuePath v -> v.attribute().attribute().equalsIgnoreCase(computed);
-            case Filter.And a -> references(a.left(), type) || references(a.right(), type);
-            case Filter.Or o -> references(o.left(), type) || references(o.right(), type);
-            case Filter.Not n -> references(n.inner(), type);
-        };
     }
 
     /**
@@ -209,15 +224,6 @@ final class DirectoryQuery {
     }
 
     private static JsonNode field(JsonNode object, String name) {
-        JsonNode direct = object.get(name);
-        if (direct != null) {
-            return direct;
-        }
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (field.getKey().equalsIgnoreCase(name)) {
-                return field.getValue();
-            }
-        }
-        return null;
+        return Json.property(object, name).map(Map.Entry::getValue).orElse(null);
     }
 }

@@ -130,7 +130,11 @@ public record Projection(List<AttributePath> attributes, List<AttributePath> exc
                 excludedSubs.add(path.subAttribute());
             }
         }
-        out.set(name, excludedSubs.isEmpty() ? value.deepCopy() : dropSubAttributes(value, excludedSubs));
+        JsonNode kept = excludedSubs.isEmpty() ? value.deepCopy() : dropSubAttributes(value, excludedSubs);
+        if (!kept.isContainerNode() || !kept.isEmpty()) {
+            // Excluding every sub-attribute of a complex attribute leaves nothing worth returning.
+            out.set(name, kept);
+        }
     }
 
     /** True when {@code path} names attribute {@code name} of the schema {@code urn}. */

@@ -3,6 +3,7 @@ package io.scimitar.scim.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scimitar.scim.json.Json;
 import io.scimitar.scim.service.ScimService;
+import io.scimitar.scim.service.SqliteDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,31 +18,52 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-/** A real {@link ScimServer} on a loopback port 0, and the HTTP client the tests talk to it with. */
+/**
+ * A real {@link ScimServer} on a loopback port 0 over the real directory (a {@link SqliteDirectory}
+ * of its own), and the HTTP client the tests talk to it with.
+ */
 final class RunningScimServer implements AutoCloseable {
 
     static final String TOKEN = "test-token-5f1c0d2e9a";
 
     final ScimServer server;
+    final SqliteDirectory directory;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RunningScimServer(ScimServer server) {
+    private RunningScimServer(ScimServer server, SqliteDirectory directory) {
         this.server = server;
+        this.directory = directory;
     }
 
-    static RunningScimServer start(ScimService service) {
-        return start(service, b -> b);
+    static RunningScimServer start() {
+        return start(b -> b);
     }
 
-    static RunningScimServer start(ScimService service, UnaryOperator<ScimServerSettings.Builder> settings) {
-        return start(service, BearerTokens.of(TOKEN), settings);
+    static RunningScimServer start(UnaryOperator<ScimServerSettings.Builder> settings) {
+        return start(BearerTokens.of(TOKEN), settings);
     }
 
-    static RunningScimServer start(ScimService service, BearerTokens tokens,
-            UnaryOperator<ScimServerSettings.Builder> settings) {
+    static RunningScimServer start(BearerTokens tokens, UnaryOperator<ScimServerSettings.Builder> settings) {
+        return start(tokens, settings, service -> service);
+    }
+
+    /** Like {@link #start(UnaryOperator)}, with the server in front of {@code around} the directory's service. */
+    static RunningScimServer start(UnaryOperator<ScimServerSettings.Builder> settings,
+            UnaryOperator<ScimService> around) {
+        return start(BearerTokens.of(TOKEN), settings, around);
+    }
+
+    private static RunningScimServer start(BearerTokens tokens, UnaryOperator<ScimServerSettings.Builder> settings,
+            UnaryOperator<ScimService> around) {
         ScimServerSettings built = settings.apply(ScimServerSettings.builder(tokens).host("127.0.0.1").port(0)).build();
-        return new RunningScimServer(new ScimServer(built, service).start());
+        SqliteDirectory directory = SqliteDirectory.openTemporary();
+        try {
+            return new RunningScimServer(new ScimServer(built, around.apply(directory.service())).start(), directory);
+        } catch (RuntimeException e) {
+            directory.close();
+            throw e;
+        }
     }
 
     URI uri(String path) {
@@ -99,6 +121,10 @@ final class RunningScimServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            directory.close();
+        }
     }
 }

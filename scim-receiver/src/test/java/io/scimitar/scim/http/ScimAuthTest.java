@@ -28,7 +28,7 @@ class ScimAuthTest {
 
     @BeforeAll
     static void start() {
-        scim = RunningScimServer.start(new InMemoryScimService());
+        scim = RunningScimServer.start();
     }
 
     @AfterAll
@@ -78,8 +78,7 @@ class ScimAuthTest {
     @Test
     void rotationAcceptsBothTokensThenOnlyTheNewOne() {
         AtomicReference<List<byte[]>> current = new AtomicReference<>(List.of(bytes("old-token")));
-        try (RunningScimServer rotating = RunningScimServer.start(new InMemoryScimService(),
-                BearerTokens.of(current::get), b -> b)) {
+        try (RunningScimServer rotating = RunningScimServer.start(BearerTokens.of(current::get), b -> b)) {
             assertThat(status(rotating, "old-token")).isEqualTo(200);
             assertThat(status(rotating, "new-token")).isEqualTo(401);
 
@@ -97,7 +96,7 @@ class ScimAuthTest {
     void tokenFileIsReReadForRotation(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("scim-tokens");
         Files.writeString(file, "# AWSCURRENT\nfirst-token\n");
-        try (RunningScimServer rotating = RunningScimServer.start(new InMemoryScimService(),
+        try (RunningScimServer rotating = RunningScimServer.start(
                 BearerTokens.fromFile(file, Duration.ZERO), b -> b)) {
             assertThat(status(rotating, "first-token")).isEqualTo(200);
 

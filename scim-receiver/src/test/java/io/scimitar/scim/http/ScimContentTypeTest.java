@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,14 +15,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ScimContentTypeTest {
 
-    private static final String USER = """
-            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen@example.com"}""";
+    /** userName is unique in the directory, so each request creates its own user. */
+    private static final AtomicInteger USERS = new AtomicInteger();
 
     private static RunningScimServer scim;
 
     @BeforeAll
     static void start() {
-        scim = RunningScimServer.start(new InMemoryScimService());
+        scim = RunningScimServer.start();
     }
 
     @AfterAll
@@ -46,7 +47,7 @@ class ScimContentTypeTest {
     })
     void requestMediaTypes(String contentType, int status) {
         HttpResponse<String> response = scim.send(scim.request("/Users").header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(USER)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(user())).build());
 
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/scim+json; charset=utf-8");
@@ -58,9 +59,14 @@ class ScimContentTypeTest {
     @Test
     void bodyWithoutContentTypeIs415() {
         HttpResponse<String> response = scim.send(scim.request("/Users")
-                .POST(HttpRequest.BodyPublishers.ofString(USER)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(user())).build());
 
         assertThat(response.statusCode()).isEqualTo(415);
+    }
+
+    private static String user() {
+        return "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"bjensen-"
+                + USERS.incrementAndGet() + "@example.com\"}";
     }
 
     @ParameterizedTest(name = "Accept [{0}]")

@@ -20,7 +20,7 @@ class ScimDiscoveryTest {
 
     @BeforeAll
     static void start() {
-        scim = RunningScimServer.start(new InMemoryScimService(), b -> b.maxResults(150));
+        scim = RunningScimServer.start(b -> b.maxResults(150));
     }
 
     @AfterAll
@@ -111,7 +111,7 @@ class ScimDiscoveryTest {
 
     @Test
     void publicBaseUrlIsUsedForLocations() {
-        try (RunningScimServer behindProxy = RunningScimServer.start(new InMemoryScimService(),
+        try (RunningScimServer behindProxy = RunningScimServer.start(
                 b -> b.publicBaseUrl(URI.create("https://scim.example.com/scim/v2/")))) {
             JsonNode config = json(behindProxy.get("/ServiceProviderConfig"));
 

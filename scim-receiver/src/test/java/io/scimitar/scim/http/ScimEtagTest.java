@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,13 +17,17 @@ import org.junit.jupiter.api.Test;
 /** ETags (RFC 7644 §3.14): the header on every resource, 304 for If-None-Match, 412 through If-Match. */
 class ScimEtagTest {
 
+    /** userName is unique in the directory, so each test creates its own user. */
+    private static final AtomicInteger USERS = new AtomicInteger();
+
     private static RunningScimServer scim;
+    private String userName;
     private String id;
     private String etag;
 
     @BeforeAll
     static void start() {
-        scim = RunningScimServer.start(new InMemoryScimService());
+        scim = RunningScimServer.start();
     }
 
     @AfterAll
@@ -32,8 +37,8 @@ class ScimEtagTest {
 
     @BeforeEach
     void createUser() {
-        HttpResponse<String> created = scim.send("POST", "/Users",
-                "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"etag@example.com\"}");
+        userName = "etag-" + USERS.incrementAndGet() + "@example.com";
+        HttpResponse<String> created = scim.send("POST", "/Users", user(""));
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode user = json(created);
         id = user.path("id").asText();
@@ -78,7 +83,7 @@ class ScimEtagTest {
     @ParameterizedTest(name = "{0} with a stale If-Match → 412")
     @CsvSource({"PUT", "PATCH", "DELETE"})
     void staleIfMatchIs412(String method) {
-        String body = method.equals("PUT") ? "{\"userName\":\"etag@example.com\"}"
+        String body = method.equals("PUT") ? user("")
                 : "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],"
                         + "\"Operations\":[{\"op\":\"replace\",\"value\":{\"active\":false}}]}";
         HttpResponse<String> response = scim.send(scim.request("/Users/" + id)
@@ -93,7 +98,7 @@ class ScimEtagTest {
     void matchingIfMatchUpdatesAndChangesTheEtag() {
         HttpResponse<String> response = scim.send(scim.request("/Users/" + id)
                 .header("Content-Type", "application/scim+json").header("If-Match", etag)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"userName\":\"etag@example.com\",\"active\":true}")).build());
+                .PUT(HttpRequest.BodyPublishers.ofString(user(",\"active\":true"))).build());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
@@ -118,5 +123,11 @@ class ScimEtagTest {
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("ETag")).hasValue(etag);
         assertThat(head.body()).isEmpty();
+    }
+
+    /** This test's user as JSON, with {@code more} attributes appended. */
+    private String user(String more) {
+        return "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"" + userName + "\""
+                + more + "}";
     }
 }

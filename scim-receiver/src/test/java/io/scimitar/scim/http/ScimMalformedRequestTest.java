@@ -23,7 +23,7 @@ class ScimMalformedRequestTest {
 
     @BeforeAll
     static void start() {
-        scim = RunningScimServer.start(new InMemoryScimService());
+        scim = RunningScimServer.start();
     }
 
     @AfterAll
@@ -111,7 +111,8 @@ class ScimMalformedRequestTest {
     void smallBodyWithExpectContinueIsServed() {
         HttpResponse<String> response = scim.send(scim.request("/Users").expectContinue(true)
                 .header("Content-Type", "application/scim+json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userName\":\"continue@example.com\"}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                        + "\"userName\":\"continue@example.com\"}")).build());
 
         assertThat(response.statusCode()).isEqualTo(201);
     }

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scimitar.scim.schema.ResourceType;
+import io.scimitar.scim.schema.Schemas;
+import io.scimitar.scim.service.Projection;
+import io.scimitar.scim.service.ScimResource;
 import io.scimitar.scim.service.SearchRequest;
 import java.net.http.HttpResponse;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,12 +22,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Lists, searches and group PATCH responses as the IdPs read them. */
 class ScimResourceEndpointsTest {
 
-    private static final InMemoryScimService SERVICE = new InMemoryScimService();
+    /** More users than the server's page limit (50), so that every cap shows in the page size. */
+    private static final int SEEDED_USERS = 60;
+
     private static RunningScimServer scim;
 
     @BeforeAll
     static void start() {
-        scim = RunningScimServer.start(SERVICE, b -> b.maxResults(50));
+        scim = RunningScimServer.start(b -> b.maxResults(50));
+        for (int i = 0; i < SEEDED_USERS; i++) {
+            created("POST", "/Users", user("seed-" + i + "@example.com"));
+        }
+        created("POST", "/Groups", "{\"schemas\":[\"" + Schemas.GROUP + "\"],\"displayName\":\"seeded\"}");
     }
 
     @AfterAll
@@ -32,7 +43,7 @@ class ScimResourceEndpointsTest {
 
     @Test
     void emptyListStillCarriesResources() {
-        JsonNode list = json(scim.get("/Groups?startIndex=1&count=100"));
+        JsonNode list = json(scim.get("/Groups?filter=displayName%20eq%20%22nobody%22&startIndex=1&count=100"));
 
         assertThat(list.path("schemas").get(0).asText()).isEqualTo("urn:ietf:params:scim:api:messages:2.0:ListResponse");
         assertThat(list.path("totalResults").asInt(-1)).isZero();
@@ -41,6 +52,7 @@ class ScimResourceEndpointsTest {
         assertThat(list.path("Resources").isArray()).isTrue();
     }
 
+    /** The directory itself caps pages at 1000; a page of 50 shows the server's own cap was passed on. */
     @ParameterizedTest(name = "{0} → startIndex {1}, count {2}")
     @CsvSource(delimiter = '|', value = {
             "                              | 1 | 50",
@@ -54,29 +66,36 @@ class ScimResourceEndpointsTest {
         HttpResponse<String> response = scim.get("/Users" + (query == null ? "" : query));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        SearchRequest seen = SERVICE.lastSearch.get();
-        assertThat(seen.startIndex()).isEqualTo(startIndex);
-        assertThat(seen.count()).isEqualTo(count);
-        assertThat(seen.types()).containsExactly(ResourceType.USER);
+        JsonNode list = json(response);
+        assertThat(list.path("startIndex").asInt()).isEqualTo(startIndex);
+        assertThat(list.path("itemsPerPage").asInt(-1)).isEqualTo(count);
+        assertThat(list.path("Resources").size()).isEqualTo(count);
+        assertThat(list.path("totalResults").asLong()).as("users only, not the groups")
+                .isEqualTo(total(ResourceType.USER));
+        assertThat(list.path("Resources").findValuesAsText("resourceType")).hasSize(count).allMatch("User"::equals);
     }
 
     @Test
     void rootSearchCoversBothTypesAndReadsTheBody() {
         HttpResponse<String> response = scim.send("POST", "/.search", """
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
-                 "startIndex":2,"count":"5","sortOrder":"descending"}""");
+                 "startIndex":2,"count":"5","sortBy":"id","sortOrder":"descending"}""");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        SearchRequest seen = SERVICE.lastSearch.get();
-        assertThat(seen.types()).containsExactlyInAnyOrder(ResourceType.USER, ResourceType.GROUP);
-        assertThat(seen.startIndex()).isEqualTo(2);
-        assertThat(seen.count()).isEqualTo(5);
-        assertThat(seen.descending()).isTrue();
+        JsonNode list = json(response);
+        assertThat(list.path("totalResults").asLong()).isEqualTo(total(ResourceType.USER, ResourceType.GROUP));
+        assertThat(list.path("startIndex").asInt()).isEqualTo(2);
+        assertThat(list.path("itemsPerPage").asInt()).isEqualTo(5);
+        List<String> descendingIds = scim.directory.service()
+                .search(new SearchRequest(List.of(ResourceType.USER, ResourceType.GROUP), Optional.empty(), 1, 1000,
+                        Optional.empty(), false, Projection.DEFAULT))
+                .resources().stream().map(ScimResource::id).sorted(Comparator.reverseOrder()).toList();
+        assertThat(list.path("Resources").findValuesAsText("id")).containsExactlyElementsOf(descendingIds.subList(1, 6));
     }
 
     @Test
     void listedResourcesHaveAbsoluteLocations() {
-        scim.send("POST", "/Users/", "{\"userName\":\"listed@example.com\"}");
+        scim.send("POST", "/Users/", user("listed@example.com"));
 
         JsonNode list = json(scim.get("/Users/"));
 
@@ -89,34 +108,40 @@ class ScimResourceEndpointsTest {
 
     @Test
     void groupPatchAnswersWithoutMembers() {
-        JsonNode group = json(scim.send("POST", "/Groups",
-                "{\"displayName\":\"eng\",\"members\":[{\"value\":\"u1\"},{\"value\":\"u2\"}]}"));
+        String u1 = created("POST", "/Users", user("member-1@example.com")).path("id").asText();
+        String u2 = created("POST", "/Users", user("member-2@example.com")).path("id").asText();
+        JsonNode group = created("POST", "/Groups", "{\"schemas\":[\"" + Schemas.GROUP + "\"],\"displayName\":\"eng\","
+                + "\"members\":[{\"value\":\"" + u1 + "\"},{\"value\":\"" + u2 + "\"}]}");
         assertThat(group.path("members").size()).isEqualTo(2);
+        String path = "/Groups/" + group.path("id").asText();
 
-        HttpResponse<String> patched = scim.send("PATCH", "/Groups/" + group.path("id").asText(), """
+        HttpResponse<String> patched = scim.send("PATCH", path, """
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                  "Operations":[{"op":"replace","value":{"displayName":"engineering"}}]}""");
 
         assertThat(patched.statusCode()).isEqualTo(200);
         JsonNode body = json(patched);
         assertThat(body.path("displayName").asText()).isEqualTo("engineering");
-        assertThat(body.has("members")).isFalse();
-        assertThat(SERVICE.lastProjection.get().excludedAttributes()).extracting(p -> p.attribute())
-                .containsExactly("members");
+        assertThat(body.has("members")).as("left out of the answer").isFalse();
+        assertThat(json(scim.get(path)).path("members").findValuesAsText("value"))
+                .as("but still in the group").containsExactlyInAnyOrder(u1, u2);
     }
 
     @Test
     void userPatchAnswersWithTheWholeResource() {
-        JsonNode user = json(scim.send("POST", "/Users", "{\"userName\":\"patched@example.com\"}"));
+        String id = created("POST", "/Users", """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"patched@example.com",
+                 "name":{"givenName":"Pat","familyName":"Ched"},
+                 "emails":[{"value":"patched@example.com","type":"work","primary":true}]}""").path("id").asText();
 
-        HttpResponse<String> patched = scim.send("PATCH", "/Users/" + user.path("id").asText(), """
+        HttpResponse<String> patched = scim.send("PATCH", "/Users/" + id, """
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                  "Operations":[{"op":"Replace","value":{"active":false}}]}""");
 
         assertThat(patched.statusCode()).isEqualTo(200);
         assertThat(json(patched).path("userName").asText()).isEqualTo("patched@example.com");
         assertThat(json(patched).path("active").asBoolean(true)).isFalse();
-        assertThat(SERVICE.lastProjection.get().excludedAttributes()).isEqualTo(List.of());
+        assertThat(json(patched)).as("nothing projected away").isEqualTo(json(scim.get("/Users/" + id)));
     }
 
     @Test
@@ -130,13 +155,29 @@ class ScimResourceEndpointsTest {
 
     @Test
     void closeAfterUseLeavesNoListener() {
-        RunningScimServer closing = RunningScimServer.start(new InMemoryScimService());
+        RunningScimServer closing = RunningScimServer.start();
         int port = closing.server.port();
         assertThat(closing.get("/ServiceProviderConfig").statusCode()).isEqualTo(200);
 
         closing.close();
 
         assertThat(canConnect(port)).isFalse();
+    }
+
+    private static String user(String userName) {
+        return "{\"schemas\":[\"" + Schemas.USER + "\"],\"userName\":\"" + userName + "\"}";
+    }
+
+    private static JsonNode created(String method, String path, String body) {
+        HttpResponse<String> response = scim.send(method, path, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json(response);
+    }
+
+    /** How many resources of these types the directory holds, asked of the service directly. */
+    private static long total(ResourceType... types) {
+        return scim.directory.service().search(new SearchRequest(List.of(types), Optional.empty(), 1, 0,
+                Optional.empty(), false, Projection.DEFAULT)).totalResults();
     }
 
     private static boolean canConnect(int port) {

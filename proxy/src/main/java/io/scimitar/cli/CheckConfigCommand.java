@@ -1,0 +1,81 @@
+package io.scimitar.cli;
+
+import io.scimitar.config.ConfigKey;
+import io.scimitar.config.Profile;
+import io.scimitar.config.ScimConfig;
+import io.scimitar.config.ScimitarConfig;
+import io.scimitar.config.Secret;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code scimitar check-config}: validates the configuration as {@code receiver} would and prints
+ * the effective values as YAML, each with where it came from. Secrets appear only as fingerprints.
+ */
+@Command(name = "check-config", description = {
+        "Validate the configuration as 'receiver' would and print the effective values",
+        "(secrets redacted). Exit status 2 when it is not valid."})
+final class CheckConfigCommand implements Callable<Integer> {
+
+    private final Scimitar parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    CheckConfigCommand(Scimitar parent) {
+        this.parent = parent;
+    }
+
+    @Override
+    public Integer call() {
+        ScimitarConfig config = parent.loadConfig(Profile.RECEIVER).requireTokens();
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(render(config));
+        out.flush();
+        return 0;
+    }
+
+    /** The effective configuration in the YAML file's shape; a comment names each value's source. */
+    static String render(ScimitarConfig config) {
+        ScimConfig scim = config.scim();
+        StringBuilder out = new StringBuilder();
+        out.append("# scimitar: the configuration is valid. Effective values (environment > ")
+                .append(config.file().map(f -> "file " + f).orElse("no file"))
+                .append(" > defaults):\n");
+        out.append("scim:\n");
+        line(out, config, ConfigKey.SCIM_LISTEN, quoted(scim.listen().toString()), "");
+        line(out, config, ConfigKey.SCIM_TOKEN, scim.token().map(t -> quoted(t.toString())).orElse(""), "");
+        line(out, config, ConfigKey.SCIM_TOKEN_FILE, scim.tokenFile().map(f -> quoted(f.toString())).orElse(""),
+                scim.tokenFile().isEmpty() ? "" : "; " + scim.tokenFileTokens().size() + " token(s) now, sha256 "
+                        + scim.tokenFileTokens().stream().map(Secret::fingerprint).collect(Collectors.joining(" ")));
+        line(out, config, ConfigKey.SCIM_MAX_BODY_BYTES, Integer.toString(scim.maxBodyBytes()), "");
+        line(out, config, ConfigKey.SCIM_BASE_URL, scim.baseUrl().map(u -> quoted(u.toString())).orElse(""), "");
+        line(out, config, ConfigKey.SCIM_GROUP_DISPLAY_NAME_UNIQUE, Boolean.toString(scim.groupDisplayNameUnique()), "");
+        line(out, config, ConfigKey.SCIM_MAX_RESULTS, Integer.toString(scim.maxResults()), "");
+        line(out, config, ConfigKey.STORE, quoted(config.store().text()), "");
+        return out.toString();
+    }
+
+    /** One {@code key: value  # source} line; an unset key is written with no value, which reads back as unset. */
+    private static void line(StringBuilder out, ScimitarConfig config, ConfigKey key, String value, String note) {
+        String source = switch (config.source(key)) {
+            case DEFAULT -> value.isEmpty() ? "not set" : "default";
+            case FILE -> "from " + config.file().map(Object::toString).orElse("the file");
+            case ENVIRONMENT -> "from " + key.envVar();
+        };
+        String path = key.path();
+        int dot = path.lastIndexOf('.');
+        String indent = dot < 0 ? "" : "  ";
+        out.append(indent).append(path.substring(dot + 1)).append(':')
+                .append(value.isEmpty() ? "" : " " + value)
+                .append("  # ").append(source).append(note).append('\n');
+    }
+
+    private static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

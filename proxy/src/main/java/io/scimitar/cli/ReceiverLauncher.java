@@ -1,0 +1,104 @@
+package io.scimitar.cli;
+
+import io.scimitar.config.ScimConfig;
+import io.scimitar.config.ScimitarConfig;
+import io.scimitar.config.Secret;
+import io.scimitar.scim.http.BearerTokens;
+import io.scimitar.scim.http.ScimServer;
+import io.scimitar.scim.http.ScimServerSettings;
+import io.scimitar.scim.service.DirectoryService;
+import io.scimitar.scim.service.DirectorySettings;
+import io.scimitar.scim.store.DirectoryView;
+import io.scimitar.scim.store.JdbcStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Wires the SCIM receiver: the store, the directory service over it, and the HTTP server in front,
+ * from a validated configuration. The only place that knows how the three fit together.
+ */
+public final class ReceiverLauncher {
+
+    /** How often a token file is re-read, so a rotated token is accepted within this time. */
+    static final Duration TOKEN_FILE_RECHECK = Duration.ofSeconds(10);
+
+    private final DirectoryOpener directories;
+
+    public ReceiverLauncher(DirectoryOpener directories) {
+        this.directories = Objects.requireNonNull(directories, "directories");
+    }
+
+    /**
+     * Opens (creating if needed) the store the configuration names, loads the in-memory view that
+     * follows it, and puts the directory service over both.
+     */
+    public static OpenDirectory openJdbc(ScimitarConfig config) {
+        boolean unique = config.scim().groupDisplayNameUnique();
+        JdbcStore store = JdbcStore.openSqlite(config.store().sqliteFile(), unique, Clock.systemUTC());
+        DirectoryView view;
+        try {
+            view = DirectoryView.follow(store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        DirectoryService service = new DirectoryService(store, view,
+                new DirectorySettings(unique, config.scim().maxResults()));
+        return new JdbcDirectory(service, store, view);
+    }
+
+    /** The directory over a JDBC store; closing stops the view following the store, then closes the store. */
+    private record JdbcDirectory(DirectoryService service, JdbcStore store, DirectoryView view) implements OpenDirectory {
+        @Override
+        public long version() {
+            return store.changeLog().currentVersion();
+        }
+
+        @Override
+        public void close() {
+            try {
+                view.close();
+            } finally {
+                store.close();
+            }
+        }
+    }
+
+    /**
+     * Opens the directory and starts the server; returns once it accepts requests.
+     *
+     * @param extraTokens tokens accepted besides the configured ones (the demo's generated token)
+     */
+    public RunningReceiver start(ScimitarConfig config, List<Secret> extraTokens) {
+        ScimConfig scim = config.scim();
+        ScimServerSettings.Builder settings = ScimServerSettings.builder(bearerTokens(scim, extraTokens))
+                .host(scim.listen().host())
+                .port(scim.listen().port())
+                .maxBodyBytes(scim.maxBodyBytes())
+                .maxResults(scim.maxResults());
+        scim.baseUrl().ifPresent(settings::publicBaseUrl);
+        ScimServerSettings built = settings.build();
+        OpenDirectory directory = directories.open(config);
+        try {
+            ScimServer server = new ScimServer(built, directory.service()).start();
+            return new RunningReceiver(server, directory, scim.listen(), config.store());
+        } catch (RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    /** The configured token, the token file (re-read for rotation) and the extra tokens, all accepted. */
+    static BearerTokens bearerTokens(ScimConfig scim, List<Secret> extraTokens) {
+        List<String> fixed = new ArrayList<>();
+        scim.token().map(Secret::reveal).ifPresent(fixed::add);
+        extraTokens.stream().map(Secret::reveal).forEach(fixed::add);
+        if (scim.tokenFile().isPresent()) {
+            return BearerTokens.fromFile(scim.tokenFile().get(), TOKEN_FILE_RECHECK, fixed);
+        }
+        return BearerTokens.of(fixed.toArray(String[]::new));
+    }
+}

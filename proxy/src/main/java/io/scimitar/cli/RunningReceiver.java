@@ -1,0 +1,61 @@
+package io.scimitar.cli;
+
+import io.scimitar.config.ListenAddress;
+import io.scimitar.config.StoreLocation;
+import io.scimitar.scim.http.ScimServer;
+import io.scimitar.scim.http.ScimServerSettings;
+
+/** A started SCIM receiver: its server and the directory behind it. Closing stops the server, then the store. */
+public final class RunningReceiver implements AutoCloseable {
+
+    private final ScimServer server;
+    private final OpenDirectory directory;
+    private final ListenAddress listen;
+    private final StoreLocation store;
+    private boolean closed;
+
+    RunningReceiver(ScimServer server, OpenDirectory directory, ListenAddress listen, StoreLocation store) {
+        this.server = server;
+        this.directory = directory;
+        this.listen = listen;
+        this.store = store;
+    }
+
+    /** The port the server is bound to (the system's pick when the configuration said 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * The local URL of the SCIM endpoints. A wildcard listen address is shown as loopback, the
+     * address a person on this machine can paste into curl.
+     */
+    public String scimUrl() {
+        String host = switch (listen.host()) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "0:0:0:0:0:0:0:0" -> "[::1]";
+            default -> listen.urlHost();
+        };
+        return "http://" + host + ":" + port() + ScimServerSettings.DEFAULT_BASE_PATH;
+    }
+
+    /** The one line printed on stdout once the receiver accepts requests. */
+    public String readyLine() {
+        return "scimitar receiver ready: SCIM at " + scimUrl() + " (store " + store.text()
+                + ", directory version " + directory.version() + ")";
+    }
+
+    /** Stops accepting and drains requests first, so no request is cut off by a closed store. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } finally {
+            directory.close();
+        }
+    }
+}

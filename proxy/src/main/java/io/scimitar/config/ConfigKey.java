@@ -1,0 +1,58 @@
+package io.scimitar.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every configuration key Scimitar reads. A key is a dotted path in the YAML file and, derived
+ * from it, an environment variable that overrides it: {@code scim.token-file} ←
+ * {@code SCIMITAR_SCIM_TOKEN_FILE}.
+ */
+public enum ConfigKey {
+    SCIM_LISTEN("scim.listen", false),
+    SCIM_TOKEN("scim.token", true),
+    SCIM_TOKEN_FILE("scim.token-file", false),
+    SCIM_MAX_BODY_BYTES("scim.max-body-bytes", false),
+    SCIM_BASE_URL("scim.base-url", false),
+    SCIM_GROUP_DISPLAY_NAME_UNIQUE("scim.group-display-name-unique", false),
+    SCIM_MAX_RESULTS("scim.max-results", false),
+    STORE("store", false);
+
+    /** The prefix of every Scimitar environment variable. */
+    public static final String ENV_PREFIX = "SCIMITAR_";
+
+    private final String path;
+    private final String envVar;
+    private final boolean secret;
+
+    ConfigKey(String path, boolean secret) {
+        this.path = path;
+        this.envVar = ENV_PREFIX + path.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        this.secret = secret;
+    }
+
+    /** The dotted path in the YAML file, e.g. {@code scim.listen}. */
+    public String path() {
+        return path;
+    }
+
+    /** The environment variable that overrides this key, e.g. {@code SCIMITAR_SCIM_LISTEN}. */
+    public String envVar() {
+        return envVar;
+    }
+
+    /** True for values that must never be printed or logged. */
+    public boolean secret() {
+        return secret;
+    }
+
+    /** {@code scim.listen (SCIMITAR_SCIM_LISTEN)}: how errors and listings name a key. */
+    public String display() {
+        return path + " (" + envVar + ")";
+    }
+
+    public static Optional<ConfigKey> byPath(String path) {
+        return Arrays.stream(values()).filter(k -> k.path.equals(path)).findFirst();
+    }
+}
