@@ -71,7 +71,7 @@ public final class Scimitar {
                 err.flush();
                 return EXIT_CONFIG;
             }
-            LOG.debug("event=command_failed", e);
+            LOG.atDebug().setMessage("command failed").addKeyValue("event", "command_failed").setCause(e).log();
             err.println("scimitar: error: " + oneLine(e));
             err.flush();
             return EXIT_FAILURE;

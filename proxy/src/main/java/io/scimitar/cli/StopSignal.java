@@ -22,11 +22,11 @@ public interface StopSignal {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 int status = 0;
                 try {
-                    log.info("event=shutdown_requested");
+                    log.atInfo().setMessage("shutdown requested").addKeyValue("event", "shutdown_requested").log();
                     shutdown.run();
-                    log.info("event=shutdown_complete");
+                    log.atInfo().setMessage("shutdown complete").addKeyValue("event", "shutdown_complete").log();
                 } catch (RuntimeException e) {
-                    log.error("event=shutdown_failed", e);
+                    log.atError().setMessage("shutdown failed").addKeyValue("event", "shutdown_failed").setCause(e).log();
                     status = 1;
                 }
                 System.out.flush();

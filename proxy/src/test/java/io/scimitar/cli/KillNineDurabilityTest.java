@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.scimitar.scim.json.Json;
 import io.scimitar.scim.store.Change;
 import io.scimitar.scim.store.JdbcStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,8 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KillNineDurabilityTest {
 
     private static final String TOKEN = "kill-nine-test-token-0123456789";
-    private static final Pattern READY = Pattern.compile("ready: SCIM at (http://\\S+/scim/v2) .*directory version (\\d+)");
     private static final int WRITERS = 4;
     /** Acknowledged writes after which the receiver is killed; the writers keep going until then. */
     private static final int KILL_AFTER_ACKS = 240;
@@ -60,8 +55,8 @@ class KillNineDurabilityTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void acknowledgedWritesSurviveSigkillAndNoPatchIsHalfApplied() throws Exception {
         Path db = dir.resolve("data/scimitar.db");
-        Receiver first = Receiver.start(db);
-        String groupId = send(first.url, "POST", "/Groups",
+        ReceiverProcess first = ReceiverProcess.start(db, TOKEN, ProcessBuilder.Redirect.DISCARD);
+        String groupId = send(first.url(), "POST", "/Groups",
                 "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"burst\"}")
                 .path("id").asText();
 
@@ -80,20 +75,20 @@ class KillNineDurabilityTest {
                 for (int k = 0; k < 10_000; k++) {
                     try {
                         String userName = "w" + writer + "-" + k + "@example.com";
-                        String id = send(first.url, "POST", "/Users", """
+                        String id = send(first.url(), "POST", "/Users", """
                                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
                                  "userName":"%s","active":true}""".formatted(userName)).path("id").asText();
                         ackedUsers.put(id, userName);
                         count(acks, enough);
                         // Two attributes in one PATCH: after the crash both are there or neither.
-                        send(first.url, "PATCH", "/Groups/" + groupId, """
+                        send(first.url(), "PATCH", "/Groups/" + groupId, """
                                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
                                  {"op":"add","path":"members","value":[{"value":"%s"}]},
                                  {"op":"replace","path":"externalId","value":"%s"}]}""".formatted(id, id));
                         ackedMembers.add(id);
                         count(acks, enough);
                         for (int v = 1; v <= NAME_VERSIONS; v++) {
-                            send(first.url, "PATCH", "/Users/" + id, """
+                            send(first.url(), "PATCH", "/Users/" + id, """
                                     {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
                                      {"op":"replace","path":"name.givenName","value":"v%d"},
                                      {"op":"replace","path":"name.familyName","value":"v%d"}]}""".formatted(v, v));
@@ -108,19 +103,19 @@ class KillNineDurabilityTest {
             }));
         }
         assertThat(enough.await(2, TimeUnit.MINUTES)).as("the burst reached %d acknowledged writes", KILL_AFTER_ACKS).isTrue();
-        first.process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
-        assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        first.process().destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         for (Future<?> f : running) {
             f.get(1, TimeUnit.MINUTES);
         }
         writers.shutdown();
         assertThat(acks.get()).isGreaterThanOrEqualTo(KILL_AFTER_ACKS);
 
-        Receiver second = Receiver.start(db);
+        ReceiverProcess second = ReceiverProcess.start(db, TOKEN, ProcessBuilder.Redirect.DISCARD);
         try {
-            assertThat(second.directoryVersion).isGreaterThanOrEqualTo(acks.get() + 1L);
+            assertThat(second.directoryVersion()).isGreaterThanOrEqualTo(acks.get() + 1L);
             for (Map.Entry<String, String> user : ackedUsers.entrySet()) {
-                JsonNode stored = send(second.url, "GET", "/Users/" + user.getKey(), null);
+                JsonNode stored = send(second.url(), "GET", "/Users/" + user.getKey(), null);
                 assertThat(stored.path("userName").asText()).isEqualTo(user.getValue());
                 JsonNode name = stored.path("name");
                 assertThat(name.path("givenName").asText("none")).as("both halves of one PATCH")
@@ -133,7 +128,7 @@ class KillNineDurabilityTest {
                             .isIn(IntStream.rangeClosed(acked, NAME_VERSIONS).mapToObj(v -> "v" + v).toList());
                 }
             }
-            JsonNode group = send(second.url, "GET", "/Groups/" + groupId + "?attributes=members,externalId", null);
+            JsonNode group = send(second.url(), "GET", "/Groups/" + groupId + "?attributes=members,externalId", null);
             Set<String> members = new HashSet<>();
             group.path("members").forEach(m -> members.add(m.path("value").asText()));
             assertThat(members).containsAll(ackedMembers);
@@ -142,8 +137,8 @@ class KillNineDurabilityTest {
                 assertThat(members).contains(group.get("externalId").asText());
             }
         } finally {
-            second.process.destroy();
-            assertThat(second.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            second.process().destroy();
+            assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
         try (JdbcStore store = JdbcStore.openSqlite(db, true, Clock.systemUTC())) {
@@ -179,41 +174,5 @@ class KillNineDurabilityTest {
             throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body().isEmpty() ? Json.object() : Json.MAPPER.readTree(response.body());
-    }
-
-    /** A receiver in a child JVM, started with the test's class path, as `scimitar receiver`. */
-    private record Receiver(Process process, String url, long directoryVersion) {
-
-        static Receiver start(Path db) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Scimitar.class.getName(), "receiver");
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("SCIMITAR_"));
-            env.put("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0");
-            env.put("SCIMITAR_STORE", "sqlite:" + db);
-            env.put("SCIMITAR_SCIM_TOKEN", TOKEN);
-            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-            Process process = builder.start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                Matcher ready = READY.matcher(line);
-                if (ready.find()) {
-                    return new Receiver(process, ready.group(1), Long.parseLong(ready.group(2)));
-                }
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("the receiver exited before it was ready (status "
-                    + waitQuietly(process) + ")");
-        }
-
-        private static int waitQuietly(Process process) {
-            try {
-                return process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
     }
 }

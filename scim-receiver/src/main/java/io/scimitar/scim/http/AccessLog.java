@@ -18,9 +18,14 @@ final class AccessLog {
     static void log(String requestId, String method, String path, int status, long startNanos) {
         if (LOG.isInfoEnabled()) {
             long micros = (System.nanoTime() - startNanos) / 1_000;
-            LOG.info("event=scim_request request_id={} method={} path={} status={} duration_ms={}.{}",
-                    requestId, printable(method), printable(path), status, micros / 1000,
-                    String.format("%03d", micros % 1000));
+            LOG.atInfo().setMessage("request")
+                    .addKeyValue("event", "scim_request")
+                    .addKeyValue("request_id", requestId)
+                    .addKeyValue("method", printable(method))
+                    .addKeyValue("path", printable(path))
+                    .addKeyValue("status", status)
+                    .addKeyValue("duration_ms", micros / 1000.0)
+                    .log();
         }
     }
 

@@ -151,7 +151,9 @@ public final class BearerTokens {
                         try {
                             tokens = read();
                         } catch (IOException e) {
-                            LOG.warn("event=token_file_unreadable file={} error={}", file, e.toString());
+                            LOG.atWarn().setMessage("token file unreadable; the previous tokens stay in force")
+                                    .addKeyValue("event", "token_file_unreadable").addKeyValue("file", file)
+                                    .addKeyValue("error", e.toString()).log();
                         }
                         readAt = System.nanoTime();
                     }

@@ -126,7 +126,9 @@ final class ScimHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 try {
                     ctx.executor().execute(() -> finish(ctx, exchange, response));
                 } catch (RejectedExecutionException e) {
-                    LOG.debug("event=scim_response_dropped request_id={} reason=event_loop_stopped", request.requestId());
+                    LOG.atDebug().setMessage("response dropped: the event loop stopped")
+                            .addKeyValue("event", "scim_response_dropped")
+                            .addKeyValue("request_id", request.requestId()).log();
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -234,9 +236,11 @@ final class ScimHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
-            LOG.debug("event=scim_connection_error remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
+            LOG.atDebug().setMessage("connection error").addKeyValue("event", "scim_connection_error")
+                    .addKeyValue("remote", ctx.channel().remoteAddress()).addKeyValue("error", cause.toString()).log();
         } else {
-            LOG.warn("event=scim_connection_error remote={}", ctx.channel().remoteAddress(), cause);
+            LOG.atWarn().setMessage("connection error").addKeyValue("event", "scim_connection_error")
+                    .addKeyValue("remote", ctx.channel().remoteAddress()).setCause(cause).log();
         }
         ctx.close();
     }

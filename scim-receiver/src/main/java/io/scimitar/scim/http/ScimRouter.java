@@ -48,13 +48,15 @@ final class ScimRouter {
             return ScimResponse.error(e);
         } catch (StoreUnavailableException e) {
             // The database failed, not the request: tell the IdP to retry (Okta honours Retry-After).
-            LOG.error("event=scim_store_unavailable request_id={} method={} path={}", request.requestId(),
-                    request.method(), AccessLog.printable(request.path()), e);
+            LOG.atError().setMessage("the directory store failed").addKeyValue("event", "scim_store_unavailable")
+                    .addKeyValue("request_id", request.requestId()).addKeyValue("method", request.method())
+                    .addKeyValue("path", AccessLog.printable(request.path())).setCause(e).log();
             return ScimResponse.error(503, Optional.empty(), "the directory store is unavailable; retry shortly")
                     .withHeader(HttpHeaderNames.RETRY_AFTER.toString(), "5");
         } catch (RuntimeException e) {
-            LOG.error("event=scim_internal_error request_id={} method={} path={}", request.requestId(),
-                    request.method(), AccessLog.printable(request.path()), e);
+            LOG.atError().setMessage("internal error").addKeyValue("event", "scim_internal_error")
+                    .addKeyValue("request_id", request.requestId()).addKeyValue("method", request.method())
+                    .addKeyValue("path", AccessLog.printable(request.path())).setCause(e).log();
             return ScimResponse.error(500, Optional.empty(),
                     "internal error; request id " + request.requestId());
         }
@@ -68,8 +70,9 @@ final class ScimRouter {
                     .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), REALM));
         }
         if (!settings.tokens().accepts(token.get())) {
-            LOG.info("event=scim_token_rejected request_id={} token_sha256={}", request.requestId(),
-                    BearerTokens.fingerprint(token.get()));
+            LOG.atInfo().setMessage("bearer token rejected").addKeyValue("event", "scim_token_rejected")
+                    .addKeyValue("request_id", request.requestId())
+                    .addKeyValue("token_sha256", BearerTokens.fingerprint(token.get())).log();
             return Optional.of(ScimResponse.error(401, Optional.empty(), "the bearer token is not valid")
                     .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), REALM + ", error=\"invalid_token\""));
         }

@@ -91,7 +91,8 @@ public final class ScimServer implements AutoCloseable {
             shutdownExecutors(Duration.ZERO);
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port(), e);
         }
-        LOG.info("event=scim_server_started address={} base_path={}", serverChannel.localAddress(), settings.basePath());
+        LOG.atInfo().setMessage("SCIM server started").addKeyValue("event", "scim_server_started")
+                .addKeyValue("address", serverChannel.localAddress()).addKeyValue("base_path", settings.basePath()).log();
         return this;
     }
 
@@ -118,12 +119,14 @@ public final class ScimServer implements AutoCloseable {
             connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(ScimHttpHandler.DRAIN));
             Duration grace = settings.requestTimeout().plusSeconds(1);
             if (!connections.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
-                LOG.warn("event=scim_server_drain_timeout open_connections={}", connections.size());
+                LOG.atWarn().setMessage("connections still open after the drain time")
+                        .addKeyValue("event", "scim_server_drain_timeout")
+                        .addKeyValue("open_connections", connections.size()).log();
             }
             connections.close().awaitUninterruptibly(grace.toMillis());
         }
         shutdownExecutors(Duration.ofSeconds(5));
-        LOG.info("event=scim_server_stopped");
+        LOG.atInfo().setMessage("SCIM server stopped").addKeyValue("event", "scim_server_stopped").log();
     }
 
     private void shutdownExecutors(Duration wait) {

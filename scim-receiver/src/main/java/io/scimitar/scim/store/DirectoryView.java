@@ -251,7 +251,8 @@ public final class DirectoryView implements AutoCloseable {
         try {
             subscription.close();
         } catch (Exception e) {
-            LOG.warn("{\"event\":\"view_unsubscribe_failed\"}", e);
+            LOG.atWarn().setMessage("could not stop following the store")
+                    .addKeyValue("event", "view_unsubscribe_failed").setCause(e).log();
         }
     }
 

@@ -46,7 +46,8 @@ public final class JdbcChangeLog implements ChangeLog {
             try {
                 listener.accept(change);
             } catch (RuntimeException e) {
-                LOG.error("{\"event\":\"change_listener_failed\",\"version\":{}}", change.version(), e);
+                LOG.atError().setMessage("a change-log listener failed").addKeyValue("event", "change_listener_failed")
+                        .addKeyValue("version", change.version()).setCause(e).log();
             }
         }
     }

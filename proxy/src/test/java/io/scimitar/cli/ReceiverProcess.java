@@ -1,0 +1,51 @@
+package io.scimitar.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A receiver in a child JVM, started with the test's class path exactly as {@code scimitar receiver}
+ * runs from the jar, for tests that need a real process (to kill it, or to read its logs).
+ */
+record ReceiverProcess(Process process, String url, long directoryVersion) {
+
+    private static final Pattern READY = Pattern.compile("ready: SCIM at (http://\\S+/scim/v2) .*directory version (\\d+)");
+
+    /** Starts the receiver on a free loopback port over the SQLite file {@code db}; returns once it is ready. */
+    static ReceiverProcess start(Path db, String token, ProcessBuilder.Redirect stderr) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Scimitar.class.getName(), "receiver");
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("SCIMITAR_"));
+        env.put("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0");
+        env.put("SCIMITAR_STORE", "sqlite:" + db);
+        env.put("SCIMITAR_SCIM_TOKEN", token);
+        builder.redirectError(stderr);
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            Matcher ready = READY.matcher(line);
+            if (ready.find()) {
+                return new ReceiverProcess(process, ready.group(1), Long.parseLong(ready.group(2)));
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the receiver exited before it was ready (status " + waitQuietly(process) + ")");
+    }
+
+    private static int waitQuietly(Process process) {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}
