@@ -1,7 +1,6 @@
 package io.scimitar.scim.service;
 
-import io.scimitar.scim.store.DirectoryView;
-import io.scimitar.scim.store.JdbcStore;
+import io.scimitar.scim.store.Directory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,18 +17,14 @@ import java.util.stream.Stream;
 public final class SqliteDirectory implements AutoCloseable {
 
     private final Path folder;
-    private final JdbcStore store;
-    private final DirectoryView view;
-    private final DirectoryService service;
+    private final Directory directory;
 
-    private SqliteDirectory(Path folder, JdbcStore store, DirectoryView view, DirectoryService service) {
+    private SqliteDirectory(Path folder, Directory directory) {
         this.folder = folder;
-        this.store = store;
-        this.view = view;
-        this.service = service;
+        this.directory = directory;
     }
 
-    /** An empty directory with {@link DirectorySettings#DEFAULT}, in a new temporary folder. */
+    /** An empty directory with {@link DirectorySettings#DEFAULT} and the system clock, in a new temporary folder. */
     public static SqliteDirectory openTemporary() {
         Path folder;
         try {
@@ -37,29 +32,21 @@ public final class SqliteDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        DirectorySettings settings = DirectorySettings.DEFAULT;
-        JdbcStore store = JdbcStore.openSqlite(folder.resolve("directory.db"), settings.groupDisplayNameUnique(),
-                Clock.systemUTC());
-        DirectoryView view = DirectoryView.follow(store);
-        return new SqliteDirectory(folder, store, view, new DirectoryService(store, view, settings));
+        return new SqliteDirectory(folder, Directory.open(folder, DirectorySettings.DEFAULT, Clock.systemUTC()));
     }
 
     public ScimService service() {
-        return service;
+        return directory.service();
     }
 
     /** The change log's head: the version of the last committed write. */
     public long version() {
-        return store.changeLog().currentVersion();
+        return directory.version();
     }
 
     @Override
     public void close() {
-        try {
-            view.close();
-        } finally {
-            store.close();
-        }
+        directory.close();
         try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

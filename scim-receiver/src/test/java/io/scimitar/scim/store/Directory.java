@@ -32,12 +32,12 @@ public final class Directory implements AutoCloseable {
 
     private final Path file;
     private final DirectorySettings settings;
-    private final TickingClock clock;
+    private final Clock clock;
     private JdbcStore store;
     private DirectoryView view;
     private DirectoryService service;
 
-    private Directory(Path file, DirectorySettings settings, TickingClock clock) {
+    private Directory(Path file, DirectorySettings settings, Clock clock) {
         this.file = file;
         this.settings = settings;
         this.clock = clock;
@@ -49,8 +49,12 @@ public final class Directory implements AutoCloseable {
     }
 
     public static Directory open(Path dir, DirectorySettings settings) {
-        return new Directory(dir.resolve("directory.db"), settings,
-                new TickingClock(Instant.parse("2026-11-28T10:00:00Z")));
+        return open(dir, settings, new TickingClock(Instant.parse("2026-11-28T10:00:00Z")));
+    }
+
+    /** A directory whose store reads {@code clock}: the system clock for tests that compare with real time. */
+    public static Directory open(Path dir, DirectorySettings settings, Clock clock) {
+        return new Directory(dir.resolve("directory.db"), settings, clock);
     }
 
     private void start() {
