@@ -86,7 +86,14 @@ final class ValueComparison {
         if (have.isEmpty() || want.isEmpty()) {
             return false;
         }
-        int order = have.get().compareTo(want.get());
+        return holds(op, have.get().compareTo(want.get()));
+    }
+
+    /**
+     * Whether {@code op} holds for two values that compare as {@code order} (negative, zero,
+     * positive): numbers and dateTimes, whose substring operators have no meaning.
+     */
+    private static boolean holds(CompareOp op, int order) {
         return switch (op) {
             case EQ -> order == 0;
             case NE -> order != 0;
@@ -94,7 +101,7 @@ final class ValueComparison {
             case GE -> order >= 0;
             case LT -> order < 0;
             case LE -> order <= 0;
-            case CO, SW, EW -> false; // substring operators have no meaning on numbers
+            case CO, SW, EW -> false;
         };
     }
 
@@ -121,16 +128,7 @@ final class ValueComparison {
         if (have.isEmpty()) {
             return false; // a stored value that is not a dateTime matches nothing
         }
-        int order = have.get().compareTo(want);
-        return switch (op) {
-            case EQ -> order == 0;
-            case NE -> order != 0;
-            case GT -> order > 0;
-            case GE -> order >= 0;
-            case LT -> order < 0;
-            case LE -> order <= 0;
-            case CO, SW, EW -> false;
-        };
+        return holds(op, have.get().compareTo(want));
     }
 
     static Instant operandInstant(Filter.Compare compare) {

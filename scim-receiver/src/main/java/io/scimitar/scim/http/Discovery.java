@@ -67,10 +67,7 @@ final class Discovery {
 
     /** RFC 7643 §6. */
     private static ObjectNode resourceType(ResourceType type, String baseUrl) {
-        ObjectNode node = Json.object();
-        node.putArray("schemas").add(Schemas.RESOURCE_TYPE);
-        node.put("id", type.wireName());
-        node.put("name", type.wireName());
+        ObjectNode node = document(Schemas.RESOURCE_TYPE, type.wireName(), type.wireName());
         node.put("endpoint", type.endpoint());
         node.put("description", type.core().description());
         node.put("schema", type.core().id());
@@ -84,14 +81,20 @@ final class Discovery {
 
     /** RFC 7643 §7. */
     private static ObjectNode schema(Schema schema, String baseUrl) {
-        ObjectNode node = Json.object();
-        node.putArray("schemas").add(Schemas.SCHEMA);
-        node.put("id", schema.id());
-        node.put("name", schema.name());
+        ObjectNode node = document(Schemas.SCHEMA, schema.id(), schema.name());
         node.put("description", schema.description());
         ArrayNode attributes = node.putArray("attributes");
         schema.attributes().forEach(a -> attributes.add(attribute(a)));
         meta(node, "Schema", baseUrl + "/Schemas/" + schema.id());
+        return node;
+    }
+
+    /** The head every discovery resource starts with: its schema URN, id and name. */
+    private static ObjectNode document(String schemaUrn, String id, String name) {
+        ObjectNode node = Json.object();
+        node.putArray("schemas").add(schemaUrn);
+        node.put("id", id);
+        node.put("name", name);
         return node;
     }
 

@@ -31,24 +31,18 @@ public enum Dialect {
         void beginWrite(Connection connection) throws SQLException {
             // IMMEDIATE takes the write lock up front: a second writer (another process) waits on
             // busy_timeout instead of failing at commit with SQLITE_BUSY after reading stale data.
-            try (Statement st = connection.createStatement()) {
-                st.execute("BEGIN IMMEDIATE");
-            }
+            execute(connection, "BEGIN IMMEDIATE");
         }
 
         @Override
         void beginRead(Connection connection) throws SQLException {
             // A deferred transaction pins one WAL snapshot for every SELECT until COMMIT.
-            try (Statement st = connection.createStatement()) {
-                st.execute("BEGIN");
-            }
+            execute(connection, "BEGIN");
         }
 
         @Override
         void commit(Connection connection) throws SQLException {
-            try (Statement st = connection.createStatement()) {
-                st.execute("COMMIT");
-            }
+            execute(connection, "COMMIT");
         }
 
         @Override
@@ -57,8 +51,8 @@ public enum Dialect {
                 connection.rollback();
                 return;
             }
-            try (Statement st = connection.createStatement()) {
-                st.execute("ROLLBACK");
+            try {
+                execute(connection, "ROLLBACK");
             } catch (SQLException noTransaction) {
                 // "cannot rollback - no transaction is active": BEGIN itself failed, nothing to undo.
             }
@@ -86,6 +80,13 @@ public enum Dialect {
     abstract void rollback(Connection connection) throws SQLException;
 
     abstract boolean isUniqueViolation(SQLException e);
+
+    /** Runs one statement that returns nothing (transaction control) on its own short-lived Statement. */
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
 
     /** The dialect of a JDBC URL. */
     public static Dialect of(String jdbcUrl) {

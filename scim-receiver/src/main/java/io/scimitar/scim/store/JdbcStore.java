@@ -133,7 +133,7 @@ public final class JdbcStore implements AutoCloseable {
                 throw unavailable(e);
             } finally {
                 if (open) {
-                    rollbackQuietly();
+                    rollbackQuietly(writer);
                 }
             }
         } finally {
@@ -230,11 +230,7 @@ public final class JdbcStore implements AutoCloseable {
                 throw unavailable(e);
             } finally {
                 if (open) {
-                    try {
-                        dialect.rollback(reader);
-                    } catch (SQLException ignored) {
-                        // The read failed already; that failure is the one reported.
-                    }
+                    rollbackQuietly(reader);
                 }
             }
         } finally {
@@ -318,11 +314,11 @@ public final class JdbcStore implements AutoCloseable {
         return connection;
     }
 
-    private void rollbackQuietly() {
+    private void rollbackQuietly(Connection connection) {
         try {
-            dialect.rollback(writer);
+            dialect.rollback(connection);
         } catch (SQLException ignored) {
-            // The write failed already; that failure is the one reported.
+            // The read or write failed already; that failure is the one reported.
         }
     }
 

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -19,17 +18,9 @@ class EntraReplayTest {
 
     private static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-    private ReceiverFixture receiver;
-
-    @BeforeEach
-    void start() {
-        receiver = ReceiverFixture.start();
-    }
-
-    @AfterEach
-    void stop() {
-        receiver.close();
-    }
+    /** A fresh receiver per test: each replay starts from an empty directory. */
+    @AutoClose
+    private final ReceiverFixture receiver = ReceiverFixture.start();
 
     @TestFactory
     Stream<DynamicTest> userOperations() {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -16,17 +15,9 @@ import org.junit.jupiter.api.TestFactory;
  */
 class OktaReplayTest {
 
-    private ReceiverFixture receiver;
-
-    @BeforeEach
-    void start() {
-        receiver = ReceiverFixture.start();
-    }
-
-    @AfterEach
-    void stop() {
-        receiver.close();
-    }
+    /** A fresh receiver per test: each replay starts from an empty directory. */
+    @AutoClose
+    private final ReceiverFixture receiver = ReceiverFixture.start();
 
     @TestFactory
     Stream<DynamicTest> userProvisioning() {

@@ -3,14 +3,11 @@ package io.scimitar.scim.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.scimitar.scim.http.BearerTokens;
-import io.scimitar.scim.http.ScimServer;
+import io.scimitar.scim.http.RunningScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
 import io.scimitar.scim.json.Json;
-import io.scimitar.scim.service.SqliteDirectory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,21 +16,18 @@ import java.util.Map;
 
 /**
  * The receiver as it runs in production: the directory (JDBC store on a SQLite file in a temp
- * dir, behind the SCIM service) and the Netty {@link ScimServer} on 127.0.0.1, port 0, with a
- * bearer token. Tests talk to it over real HTTP, through {@link #send} or a SCIM client.
+ * dir, behind the SCIM service) and the Netty server on 127.0.0.1, port 0, with a bearer token
+ * (a {@link RunningScimServer}). Tests talk to it over real HTTP, through {@link #send} or a SCIM
+ * client, with IdP-shaped paths and answers read as a {@link Reply}.
  */
 public final class ReceiverFixture implements AutoCloseable {
 
     public static final String TOKEN = "e2e-token-3b9f6a1c0d7e42f8a5c1";
     public static final String BASE_PATH = "/scim/v2";
 
-    private final SqliteDirectory directory;
-    private final ScimServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final RunningScimServer server;
 
-    private ReceiverFixture(SqliteDirectory directory, ScimServer server) {
-        this.directory = directory;
+    private ReceiverFixture(RunningScimServer server) {
         this.server = server;
     }
 
@@ -43,22 +37,12 @@ public final class ReceiverFixture implements AutoCloseable {
     }
 
     public static ReceiverFixture start(int maxBodyBytes) {
-        SqliteDirectory directory = SqliteDirectory.openTemporary();
-        ScimServerSettings settings = ScimServerSettings.builder(BearerTokens.of(TOKEN))
-                .host("127.0.0.1").port(0).maxBodyBytes(maxBodyBytes).build();
-        ScimServer server;
-        try {
-            server = new ScimServer(settings, directory.service()).start();
-        } catch (RuntimeException e) {
-            directory.close();
-            throw e;
-        }
-        return new ReceiverFixture(directory, server);
+        return new ReceiverFixture(RunningScimServer.start(BearerTokens.of(TOKEN), b -> b.maxBodyBytes(maxBodyBytes)));
     }
 
     /** The SCIM base URL, e.g. {@code http://127.0.0.1:40123/scim/v2}. */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.port() + BASE_PATH);
+        return server.uri(BASE_PATH);
     }
 
     public String token() {
@@ -67,7 +51,7 @@ public final class ReceiverFixture implements AutoCloseable {
 
     /** The directory version of the last committed change (the change log's head). */
     public long directoryVersion() {
-        return directory.version();
+        return server.directoryVersion();
     }
 
     /** An authenticated request to {@code path} (relative to the base URL, query included). */
@@ -89,15 +73,8 @@ public final class ReceiverFixture implements AutoCloseable {
     }
 
     public Reply exchange(HttpRequest request) {
-        try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.headers(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<String> response = server.send(request);
+        return new Reply(response.statusCode(), response.headers(), response.body());
     }
 
     /** Percent-encodes what an IdP's HTTP stack would (spaces, quotes) so the replays can keep readable paths. */
@@ -124,11 +101,7 @@ public final class ReceiverFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } finally {
-            directory.close();
-        }
+        server.close();
     }
 
     /** One HTTP answer: status, headers, the raw body, and the body parsed as JSON (missing when empty). */

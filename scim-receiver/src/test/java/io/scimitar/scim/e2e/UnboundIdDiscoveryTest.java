@@ -7,27 +7,14 @@ import com.unboundid.scim2.common.types.ResourceTypeResource;
 import com.unboundid.scim2.common.types.SchemaResource;
 import com.unboundid.scim2.common.types.ServiceProviderConfigResource;
 import java.net.URI;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The discovery documents (RFC 7644 §4) as UnboundID's client reads them. */
 class UnboundIdDiscoveryTest {
 
-    private static ReceiverFixture receiver;
-    private static ScimClients clients;
-
-    @BeforeAll
-    static void start() {
-        receiver = ReceiverFixture.start();
-        clients = new ScimClients(receiver);
-    }
-
-    @AfterAll
-    static void stop() {
-        clients.close();
-        receiver.close();
-    }
+    @AutoClose
+    private static final ScimClients clients = ScimClients.onNewReceiver();
 
     @Test
     void serviceProviderConfigAdvertisesWhatTheReceiverDoes() throws Exception {

@@ -11,27 +11,14 @@ import com.unboundid.scim2.common.types.UserResource;
 import io.scimitar.scim.json.Json;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The group lifecycle with members, driven by UnboundID's client. */
 class UnboundIdGroupTest {
 
-    private static ReceiverFixture receiver;
-    private static ScimClients clients;
-
-    @BeforeAll
-    static void start() {
-        receiver = ReceiverFixture.start();
-        clients = new ScimClients(receiver);
-    }
-
-    @AfterAll
-    static void stop() {
-        clients.close();
-        receiver.close();
-    }
+    @AutoClose
+    private static final ScimClients clients = ScimClients.onNewReceiver();
 
     private static String user() throws Exception {
         String name = "member-" + UUID.randomUUID().toString().substring(0, 8);

@@ -11,21 +11,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Queries (RFC 7644 §3.4.2): filters, paging and sorting, as UnboundID's client sends them. */
 class UnboundIdSearchTest {
 
-    private static ReceiverFixture receiver;
-    private static ScimClients clients;
+    @AutoClose
+    private static final ScimClients clients = ScimClients.onNewReceiver();
     private static final List<UserResource> users = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        receiver = ReceiverFixture.start();
-        clients = new ScimClients(receiver);
         String[][] people = {
                 {"ada.lovelace", "Ada", "Lovelace", "work", "ada@example.com", "true"},
                 {"alan.turing", "Alan", "Turing", "work", "alan@example.org", "true"},
@@ -40,12 +38,6 @@ class UnboundIdSearchTest {
                     .setActive(Boolean.parseBoolean(p[5]));
             users.add(clients.scim.create("Users", user));
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        clients.close();
-        receiver.close();
     }
 
     private static List<String> userNames(String filter) throws Exception {

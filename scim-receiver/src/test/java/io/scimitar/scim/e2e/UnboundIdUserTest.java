@@ -17,8 +17,7 @@ import com.unboundid.scim2.common.types.UserResource;
 import io.scimitar.scim.json.Json;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The user lifecycle (RFC 7644 §3.3–3.6) driven by UnboundID's client: every answer read back and checked. */
@@ -27,20 +26,8 @@ class UnboundIdUserTest {
     private static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     private static final String ACME = "urn:example:params:scim:schemas:extension:acme:2.0:User";
 
-    private static ReceiverFixture receiver;
-    private static ScimClients clients;
-
-    @BeforeAll
-    static void start() {
-        receiver = ReceiverFixture.start();
-        clients = new ScimClients(receiver);
-    }
-
-    @AfterAll
-    static void stop() {
-        clients.close();
-        receiver.close();
-    }
+    @AutoClose
+    private static final ScimClients clients = ScimClients.onNewReceiver();
 
     static UserResource barbara(String userName) {
         UserResource user = new UserResource().setUserName(userName)

@@ -20,9 +20,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real {@link ScimServer} on a loopback port 0 over the real directory (a {@link SqliteDirectory}
- * of its own), and the HTTP client the tests talk to it with.
+ * of its own), and the HTTP client the tests talk to it with. The e2e {@code ReceiverFixture} runs
+ * on it too, so the server's start, close and send code is written once.
  */
-final class RunningScimServer implements AutoCloseable {
+public final class RunningScimServer implements AutoCloseable {
 
     static final String TOKEN = "test-token-5f1c0d2e9a";
 
@@ -44,7 +45,7 @@ final class RunningScimServer implements AutoCloseable {
         return start(BearerTokens.of(TOKEN), settings);
     }
 
-    static RunningScimServer start(BearerTokens tokens, UnaryOperator<ScimServerSettings.Builder> settings) {
+    public static RunningScimServer start(BearerTokens tokens, UnaryOperator<ScimServerSettings.Builder> settings) {
         return start(tokens, settings, service -> service);
     }
 
@@ -66,7 +67,7 @@ final class RunningScimServer implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
@@ -76,7 +77,7 @@ final class RunningScimServer implements AutoCloseable {
                 .header("Authorization", "Bearer " + TOKEN);
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -117,6 +118,11 @@ final class RunningScimServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The directory version of the last committed change (the change log's head). */
+    public long directoryVersion() {
+        return directory.version();
     }
 
     @Override

@@ -14,8 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,17 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ScimAuthTest {
 
-    private static RunningScimServer scim;
-
-    @BeforeAll
-    static void start() {
-        scim = RunningScimServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scim.close();
-    }
+    @AutoClose
+    private static final RunningScimServer scim = RunningScimServer.start();
 
     @ParameterizedTest(name = "Authorization [{0}] → {1}")
     @CsvSource(delimiter = '|', nullValues = "NONE", value = {

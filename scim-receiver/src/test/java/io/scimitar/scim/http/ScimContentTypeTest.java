@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,17 +17,8 @@ class ScimContentTypeTest {
     /** userName is unique in the directory, so each request creates its own user. */
     private static final AtomicInteger USERS = new AtomicInteger();
 
-    private static RunningScimServer scim;
-
-    @BeforeAll
-    static void start() {
-        scim = RunningScimServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scim.close();
-    }
+    @AutoClose
+    private static final RunningScimServer scim = RunningScimServer.start();
 
     @ParameterizedTest(name = "Content-Type [{0}] → {1}")
     @CsvSource(delimiter = '|', value = {

@@ -8,25 +8,15 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ScimDiscoveryTest {
 
-    private static RunningScimServer scim;
-
-    @BeforeAll
-    static void start() {
-        scim = RunningScimServer.start(b -> b.maxResults(150));
-    }
-
-    @AfterAll
-    static void stop() {
-        scim.close();
-    }
+    @AutoClose
+    private static final RunningScimServer scim = RunningScimServer.start(b -> b.maxResults(150));
 
     @Test
     void serviceProviderConfigAdvertisesWhatWeSupport() {

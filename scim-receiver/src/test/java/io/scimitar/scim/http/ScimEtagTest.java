@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,20 +19,11 @@ class ScimEtagTest {
     /** userName is unique in the directory, so each test creates its own user. */
     private static final AtomicInteger USERS = new AtomicInteger();
 
-    private static RunningScimServer scim;
+    @AutoClose
+    private static final RunningScimServer scim = RunningScimServer.start();
     private String userName;
     private String id;
     private String etag;
-
-    @BeforeAll
-    static void start() {
-        scim = RunningScimServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scim.close();
-    }
 
     @BeforeEach
     void createUser() {

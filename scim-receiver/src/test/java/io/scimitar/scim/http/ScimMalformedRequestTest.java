@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,17 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The catalogue of broken requests: each gets the right status, a SCIM error body, and no stack trace. */
 class ScimMalformedRequestTest {
 
-    private static RunningScimServer scim;
-
-    @BeforeAll
-    static void start() {
-        scim = RunningScimServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scim.close();
-    }
+    @AutoClose
+    private static final RunningScimServer scim = RunningScimServer.start();
 
     static Stream<Arguments> brokenBodies() {
         return Stream.of(
