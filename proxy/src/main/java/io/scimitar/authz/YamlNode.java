@@ -33,8 +33,12 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Sequence, YamlNode.M
      */
     record Scalar(int line, String text, JsonToken token) implements YamlNode {
 
+        /**
+         * Whether the scalar is empty: {@code ~}, {@code null}, or nothing after the colon (which
+         * Jackson reports as an empty string in block mappings). No policy value may be empty.
+         */
         boolean isNull() {
-            return token == JsonToken.VALUE_NULL;
+            return token == JsonToken.VALUE_NULL || text.isEmpty();
         }
 
         @Override
