@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyWatcher implements AutoCloseable {
 
+    /** How often the sidecar polls the file: a change takes effect within about a second. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(PolicyWatcher.class);
 
     private final Path file;

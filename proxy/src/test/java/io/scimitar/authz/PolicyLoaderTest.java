@@ -2,6 +2,8 @@ package io.scimitar.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.scimitar.authz.GroupRef.ByDisplayName;
@@ -211,15 +213,15 @@ class PolicyLoaderTest {
 
         assertThat(policy.source()).isEqualTo("policy.yaml");
         assertThat(policy.roles()).containsExactly(
-                org.assertj.core.api.Assertions.entry("engineers", List.of(new ByDisplayName("eng"), new ByDisplayName("platform"))),
-                org.assertj.core.api.Assertions.entry("admins", List.of(new ByDisplayName("platform-admins"))));
+                entry("engineers", List.of(new ByDisplayName("eng"), new ByDisplayName("platform"))),
+                entry("admins", List.of(new ByDisplayName("platform-admins"))));
         List<Route> routes = policy.routes();
         assertThat(routes).extracting(Route::index, Route::pattern, Route::line, Route::isPublic)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(0, "/healthz", 5, true),
-                        org.assertj.core.groups.Tuple.tuple(1, "/admin/**", 7, false),
-                        org.assertj.core.groups.Tuple.tuple(2, "/api/**", 9, false),
-                        org.assertj.core.groups.Tuple.tuple(3, "/api/**", 12, false));
+                        tuple(0, "/healthz", 5, true),
+                        tuple(1, "/admin/**", 7, false),
+                        tuple(2, "/api/**", 9, false),
+                        tuple(3, "/api/**", 12, false));
         assertThat(routes.get(0).roles()).isEmpty();
         assertThat(routes.get(0).groups()).isEmpty();
         assertThat(routes.get(0).methods()).isEmpty();
