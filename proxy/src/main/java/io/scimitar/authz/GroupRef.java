@@ -41,7 +41,8 @@ public sealed interface GroupRef permits GroupRef.ByDisplayName, GroupRef.ById, 
             }
         }
         if (value.isEmpty()) {
-            throw new IllegalArgumentException("expected a value after \"" + kind + ":\"");
+            throw new IllegalArgumentException(ref instanceof ByDisplayName && colon < 0 ? "expected a group name"
+                    : "expected a value after \"" + kind + ":\"");
         }
         if (!value.equals(value.strip())) {
             throw new IllegalArgumentException("expected no leading or trailing spaces");
@@ -53,10 +54,10 @@ public sealed interface GroupRef permits GroupRef.ByDisplayName, GroupRef.ById, 
     }
 
     /** The reference kinds, as written before the colon. */
-    List<String> KINDS = java.util.List.of("id", "externalId", "displayName");
+    List<String> KINDS = List.of("id", "externalId", "displayName");
 
     /**
-     * A group named by its {@code displayName}, which RFC 7643 §4.2 leaves {@code caseExact: false}:
+     * A group named by its {@code displayName}, which RFC 7643 §8.7.1 declares {@code caseExact: false}:
      * equality and {@link #folded()} ignore case the way the receiver's displayName index does
      * ({@code toLowerCase(Locale.ROOT)}), so the two sides agree on which group is meant.
      */
