@@ -8,9 +8,10 @@ import java.util.Objects;
  * that no request reaches a route the policy did not allow because the proxy and the app parsed
  * its path differently. The rules, with examples, are in {@code docs/path-normalization.md}.
  *
- * <p>The input is the request-target exactly as received, one {@code char} per octet; a target
- * that is already normal comes back as the same {@code String} instance (most requests do no
- * copying). Instances are immutable and thread-safe.
+ * <p>The input is the request-target exactly as received, one {@code char} per octet. A path that
+ * is already normal is not copied: without a query it comes back as the same {@code String}
+ * instance, with one only the split into path and query allocates. Instances are immutable and
+ * thread-safe.
  */
 public final class PathNormalizer {
 
@@ -134,6 +135,9 @@ public final class PathNormalizer {
         }
     }
 
+    /** The UTF-8 validator's state between sequences: nothing owed, any continuation range. */
+    private static final int UTF8_COMPLETE = 0x80 << 8 | 0xBF << 16;
+
     private final int maxLength;
 
     /** A normalizer with the {@link #DEFAULT_MAX_LENGTH default} bound. */
@@ -170,9 +174,7 @@ public final class PathNormalizer {
         boolean previousSlash = true; // the loop starts after the leading '/'
         int segmentLength = 0;
         int segmentDots = 0;
-        int utf8Remaining = 0;        // continuation octets still owed by a %-encoded UTF-8 sequence
-        int utf8Low = 0x80;
-        int utf8High = 0xBF;
+        int utf8 = UTF8_COMPLETE;     // where the %-encoded octets are in a UTF-8 sequence
         for (int i = 1; i < pathEnd; i++) {
             char c = target.charAt(i);
             if (c >= 0x80) {
@@ -180,7 +182,7 @@ public final class PathNormalizer {
                         + " at offset " + i + ": non-ASCII must be percent-encoded");
             }
             byte kind = PATH_CLASS[c];
-            if (kind != PERCENT && utf8Remaining > 0) {
+            if (kind != PERCENT && utf8 != UTF8_COMPLETE) {
                 return new Rejected(Reason.INVALID_UTF8, "truncated UTF-8 sequence before offset " + i);
             }
             switch (kind) {
@@ -214,29 +216,12 @@ public final class PathNormalizer {
                         return forbidden;
                     }
                     if (octet >= 0x80) {
-                        // RFC 3629 §4 / Unicode Table 3-7: rejects overlong forms (%C0%AE is an old
-                        // way to smuggle '.'), surrogates and code points above U+10FFFF.
-                        if (utf8Remaining > 0) {
-                            if (octet < utf8Low || octet > utf8High) {
-                                return invalidUtf8(target, i);
-                            }
-                            utf8Remaining--;
-                            utf8Low = 0x80;
-                            utf8High = 0xBF;
-                        } else if (octet >= 0xC2 && octet <= 0xDF) {
-                            utf8Remaining = 1;
-                        } else if (octet >= 0xE0 && octet <= 0xEF) {
-                            utf8Remaining = 2;
-                            utf8Low = octet == 0xE0 ? 0xA0 : 0x80;
-                            utf8High = octet == 0xED ? 0x9F : 0xBF;
-                        } else if (octet >= 0xF0 && octet <= 0xF4) {
-                            utf8Remaining = 3;
-                            utf8Low = octet == 0xF0 ? 0x90 : 0x80;
-                            utf8High = octet == 0xF4 ? 0x8F : 0xBF;
-                        } else {
-                            return invalidUtf8(target, i);
+                        utf8 = utf8Step(utf8, octet);
+                        if (utf8 < 0) {
+                            return new Rejected(Reason.INVALID_UTF8, "'" + target.substring(i, i + 3)
+                                    + "' at offset " + i + " is not valid UTF-8 here");
                         }
-                    } else if (utf8Remaining > 0) {
+                    } else if (utf8 != UTF8_COMPLETE) {
                         return new Rejected(Reason.INVALID_UTF8, "truncated UTF-8 sequence before offset " + i);
                     }
                     previousSlash = false;
@@ -295,7 +280,7 @@ public final class PathNormalizer {
                 default -> throw new AssertionError("character class " + kind);
             }
         }
-        if (utf8Remaining > 0) {
+        if (utf8 != UTF8_COMPLETE) {
             return new Rejected(Reason.INVALID_UTF8, "truncated UTF-8 sequence at the end of the path");
         }
         structural |= isDotSegment(segmentLength, segmentDots);
@@ -402,9 +387,33 @@ public final class PathNormalizer {
                 "'" + target.substring(offset, offset + 3) + "' at offset " + offset + " must not be percent-encoded");
     }
 
-    private static Rejected invalidUtf8(String target, int offset) {
-        return new Rejected(Reason.INVALID_UTF8,
-                "'" + target.substring(offset, offset + 3) + "' at offset " + offset + " is not valid UTF-8 here");
+    /**
+     * One step of a UTF-8 validator over octets ≥ 0x80, its state packed in an int so the request
+     * path allocates nothing: continuation octets still owed, and the range the next one must fall
+     * in. Returns the next state, or -1. Follows RFC 3629 §4 (Unicode Table 3-7), so overlong forms
+     * ({@code %C0%AE} is an old way to smuggle '.'), surrogates and code points above U+10FFFF fail.
+     */
+    private static int utf8Step(int state, int octet) {
+        int remaining = state & 0xFF;
+        if (remaining > 0) {
+            int low = state >>> 8 & 0xFF;
+            int high = state >>> 16 & 0xFF;
+            return octet < low || octet > high ? -1 : utf8State(remaining - 1, 0x80, 0xBF);
+        }
+        if (octet >= 0xC2 && octet <= 0xDF) {
+            return utf8State(1, 0x80, 0xBF);
+        }
+        if (octet >= 0xE0 && octet <= 0xEF) {
+            return utf8State(2, octet == 0xE0 ? 0xA0 : 0x80, octet == 0xED ? 0x9F : 0xBF);
+        }
+        if (octet >= 0xF0 && octet <= 0xF4) {
+            return utf8State(3, octet == 0xF0 ? 0x90 : 0x80, octet == 0xF4 ? 0x8F : 0xBF);
+        }
+        return -1; // a continuation octet without a lead, or C0, C1, F5-FF
+    }
+
+    private static int utf8State(int remaining, int low, int high) {
+        return remaining | low << 8 | high << 16;
     }
 
     /** Empty segments are caught by the slash that follows a slash; this finds "." and "..". */
