@@ -219,12 +219,16 @@ public final class JwtAuthenticator {
         }
     }
 
-    /** nimbus refuses {@code alg: none} as "not a JWS header"; tell it apart from garbage for the audit log. */
-    private static RejectReason unsignedOrMalformed(String token) {
+    /**
+     * nimbus refuses {@code alg: none} as "not a JWS header" and an empty signature as unparseable;
+     * an algorithm we would refuse anyway is reported as such, for the audit log.
+     */
+    private RejectReason unsignedOrMalformed(String token) {
         try {
             Header header = Header.parse(new Base64URL(token.substring(0, token.indexOf('.'))));
-            return header instanceof PlainHeader || header instanceof JWEHeader
-                    ? RejectReason.DISALLOWED_ALGORITHM : RejectReason.MALFORMED;
+            boolean disallowed = header instanceof PlainHeader || header instanceof JWEHeader
+                    || (header instanceof JWSHeader jws && !algorithms.contains(jws.getAlgorithm()));
+            return disallowed ? RejectReason.DISALLOWED_ALGORITHM : RejectReason.MALFORMED;
         } catch (ParseException e) {
             return RejectReason.MALFORMED;
         }
