@@ -64,7 +64,7 @@ public final class AlbOidcDataVerifier {
         String headerPart = unpadded(token, 0, firstDot);
         String payloadPart = unpadded(token, firstDot + 1, secondDot);
         String signaturePart = unpadded(token, secondDot + 1, token.length());
-        if (headerPart == null || payloadPart == null || signaturePart == null) {
+        if (headerPart == null || payloadPart == null) {
             return rejected(RejectReason.MALFORMED);
         }
         JWSHeader header;
@@ -75,6 +75,9 @@ public final class AlbOidcDataVerifier {
         }
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
             return rejected(RejectReason.DISALLOWED_ALGORITHM);
+        }
+        if (signaturePart == null) {
+            return rejected(RejectReason.MALFORMED);
         }
         if (header.getJWKURL() != null || header.getX509CertURL() != null || header.getJWK() != null
                 || header.getX509CertChain() != null || header.getCriticalParams() != null) {

@@ -108,7 +108,9 @@ public final class AlbPublicKeys implements AutoCloseable {
         long now = clock.millis();
         long last = lastFetchMillis.get();
         if ((last != Long.MIN_VALUE && now - last < minFetchIntervalMillis) || !lastFetchMillis.compareAndSet(last, now)) {
-            return CompletableFuture.completedFuture(FetchStatus.RATE_LIMITED);
+            // A fetch of this very kid may have finished since the first look.
+            return CompletableFuture.completedFuture(
+                    verifiers.getIfPresent(kid) != null ? FetchStatus.ALREADY_KNOWN : FetchStatus.RATE_LIMITED);
         }
         CompletableFuture<FetchStatus> result = new CompletableFuture<>();
         CompletableFuture<FetchStatus> raced = inFlight.putIfAbsent(kid, result);
