@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -117,13 +118,18 @@ public final class AlbPublicKeys implements AutoCloseable {
         if (raced != null) {
             return raced;
         }
-        executor.execute(() -> {
-            try {
-                result.complete(load(kid));
-            } finally {
-                inFlight.remove(kid, result);
-            }
-        });
+        try {
+            executor.execute(() -> {
+                try {
+                    result.complete(load(kid));
+                } finally {
+                    inFlight.remove(kid, result);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            inFlight.remove(kid, result);
+            result.complete(FetchStatus.FAILED);
+        }
         return result;
     }
 
@@ -177,6 +183,7 @@ public final class AlbPublicKeys implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        endpoint.close();
     }
 
     /** Key URL, fetch bounds and rate limits. */

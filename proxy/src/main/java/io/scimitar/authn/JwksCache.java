@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,11 @@ public final class JwksCache implements KeySource, AutoCloseable {
      */
     public CompletableFuture<FetchResult> refreshNow() {
         CompletableFuture<FetchResult> result = new CompletableFuture<>();
-        executor.execute(() -> result.complete(fetchAndReschedule()));
+        try {
+            executor.execute(() -> result.complete(fetchAndReschedule()));
+        } catch (RejectedExecutionException closed) {
+            result.complete(new FetchResult(Status.FAILED, snapshot.get().size(), Duration.ZERO));
+        }
         return result;
     }
 
@@ -130,6 +135,7 @@ public final class JwksCache implements KeySource, AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        endpoint.close();
     }
 
     private FetchResult fetchAndReschedule() {

@@ -57,6 +57,11 @@ final class KeyEndpoint {
         }
     }
 
+    /** Stops the client's selector thread; a fetch still running fails. */
+    void close() {
+        client.shutdownNow();
+    }
+
     /**
      * RFC 9111 §5.2.2.1 {@code max-age=N}; {@code no-store}/{@code no-cache} read as zero (the
      * caller's lower bound applies). Unparseable directives are ignored.

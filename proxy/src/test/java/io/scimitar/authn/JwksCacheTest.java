@@ -103,8 +103,10 @@ class JwksCacheTest {
         jwks.refreshNow().join();
 
         assertThat(jwks.refetchForUnknownKey().join().status()).isEqualTo(JwksCache.Status.UPDATED);
+        List<RSAKey> forgers = List.of(Tokens.rsa("forged-0"), Tokens.rsa("forged-1"), Tokens.rsa("forged-2"));
         for (int i = 0; i < 50; i++) {
-            authenticator.authenticate(Tokens.sign(Tokens.rsa("forged-" + (i % 3)), claims(START).build()));
+            assertThat(authenticator.authenticate(Tokens.sign(forgers.get(i % 3), claims(START).build())))
+                    .isEqualTo(AuthResult.Rejected.of(RejectReason.UNKNOWN_KEY));
         }
         time.advance(Duration.ofSeconds(29));
         assertThat(jwks.refetchForUnknownKey().join().status()).isEqualTo(JwksCache.Status.RATE_LIMITED);
@@ -187,6 +189,17 @@ class JwksCacheTest {
         server.cacheControl(cacheControl);
 
         assertThat(jwks.refreshNow().join().nextRefresh()).isEqualTo(expected);
+    }
+
+    @Test
+    void aClosedCacheAnswersWithoutThrowing() {
+        jwks.refreshNow().join();
+        jwks.close();
+
+        assertThat(jwks.refreshNow().join().status()).isEqualTo(JwksCache.Status.FAILED);
+        assertThat(authenticator.authenticate(Tokens.sign(RSA_2, claims(START).build())))
+                .isEqualTo(AuthResult.Rejected.of(RejectReason.UNKNOWN_KEY));
+        assertThat(jwks.hasKeys()).isTrue();
     }
 
     @Test
