@@ -125,7 +125,8 @@ public final class IndexBuilder {
                 HashTrie.of(groupsById), byDisplayName.build(), byExternalId.build(), nextOrdinal);
     }
 
-    private static String requireId(ObjectNode resource, String kind) {
+    /** The resource's id; a resource without one is malformed input, refused with the resource in the message. */
+    static String requireId(ObjectNode resource, String kind) {
         var id = resource.get("id");
         if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
             throw new IllegalArgumentException("a " + kind + " without an \"id\" cannot be indexed: " + resource);

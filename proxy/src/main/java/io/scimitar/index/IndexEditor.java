@@ -64,7 +64,7 @@ final class IndexEditor {
     }
 
     private void putUser(ObjectNode json) {
-        String id = json.path("id").asText();
+        String id = IndexBuilder.requireId(json, "user");
         DirectoryUser old = usersById.get(id);
         DirectoryUser user = old == null
                 ? DirectoryUser.fromScim(json, userKey, NO_GROUPS)
@@ -104,7 +104,7 @@ final class IndexEditor {
     }
 
     private void putGroup(ObjectNode json) {
-        String id = json.path("id").asText();
+        String id = IndexBuilder.requireId(json, "group");
         Integer ordinal = groupsById.get(id);
         if (ordinal == null) {
             GroupEntry group = GroupEntry.fromScim(json, HashTrie.empty());
