@@ -2,6 +2,7 @@ package io.scimitar.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,8 +21,9 @@ record GroupEntry(String id, String displayName, String externalId, HashTrie<Str
                 externalId != null && externalId.isTextual() ? externalId.textValue() : null, members);
     }
 
+    /** The displayName as {@link GroupRef#indexKey()} files it: lower-cased in {@link Locale#ROOT}. */
     String displayNameKey() {
-        return GroupRef.displayName(displayName).indexKey();
+        return displayName.toLowerCase(Locale.ROOT);
     }
 
     GroupEntry withMembers(HashTrie<String, String> newMembers) {
