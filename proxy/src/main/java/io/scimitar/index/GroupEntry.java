@@ -21,7 +21,7 @@ record GroupEntry(String id, String displayName, String externalId, HashTrie<Str
                 externalId != null && externalId.isTextual() ? externalId.textValue() : null, members);
     }
 
-    /** The displayName as {@link GroupRef#indexKey()} files it: lower-cased in {@link Locale#ROOT}. */
+    /** The displayName as {@link io.scimitar.authz.GroupRef.ByDisplayName#folded()} files it: lower-cased in {@link Locale#ROOT}. */
     String displayNameKey() {
         return displayName.toLowerCase(Locale.ROOT);
     }

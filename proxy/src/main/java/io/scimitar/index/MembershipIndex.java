@@ -1,5 +1,6 @@
 package io.scimitar.index;
 
+import io.scimitar.authz.GroupRef;
 import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
 import java.util.Optional;
@@ -110,10 +111,10 @@ public final class MembershipIndex {
      * matches or several do (two groups may share a displayName when the receiver allows it).
      */
     public OptionalInt groupOrdinal(GroupRef ref) {
-        String id = switch (ref.kind()) {
-            case ID -> ref.value();
-            case DISPLAY_NAME -> groupsByDisplayName.unique(ref.indexKey());
-            case EXTERNAL_ID -> groupsByExternalId.unique(ref.indexKey());
+        String id = switch (ref) {
+            case GroupRef.ById byId -> byId.id();
+            case GroupRef.ByDisplayName byName -> groupsByDisplayName.unique(byName.folded());
+            case GroupRef.ByExternalId byExternalId -> groupsByExternalId.unique(byExternalId.externalId());
         };
         Integer ordinal = id == null ? null : groupsById.get(id);
         return ordinal == null ? OptionalInt.empty() : OptionalInt.of(ordinal);

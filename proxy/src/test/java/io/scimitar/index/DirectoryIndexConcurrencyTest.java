@@ -1,5 +1,6 @@
 package io.scimitar.index;
 
+import io.scimitar.authz.GroupRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class DirectoryIndexConcurrencyTest {
             String group = d.createGroup("rota", first);
             DirectoryIndex index = DirectoryIndex.follow(d.store(), d.view(), UserKey.USER_NAME);
             long start = index.current().version();
-            int ordinal = index.current().groupOrdinal(GroupRef.id(group)).orElseThrow();
+            int ordinal = index.current().groupOrdinal(new GroupRef.ById(group)).orElseThrow();
 
             CyclicBarrier go = new CyclicBarrier(READERS + 1);
             AtomicBoolean writing = new AtomicBoolean(true);

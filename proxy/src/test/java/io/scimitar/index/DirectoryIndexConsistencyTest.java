@@ -1,5 +1,6 @@
 package io.scimitar.index;
 
+import io.scimitar.authz.GroupRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.scim.error.ScimException;
@@ -253,9 +254,9 @@ class DirectoryIndexConsistencyTest {
                 out.put("claim " + claim, List.of(index.user(claim).map(DirectoryUser::id), index.isAmbiguous(claim)));
             }
             Set<GroupRef> refs = new LinkedHashSet<>();
-            GROUP_NAMES.forEach(n -> refs.add(GroupRef.displayName(n.toUpperCase(Locale.ROOT))));
-            GROUP_EXTERNAL_IDS.forEach(e -> refs.add(GroupRef.externalId(e)));
-            groups.forEach(id -> refs.add(GroupRef.id(id)));
+            GROUP_NAMES.forEach(n -> refs.add(new GroupRef.ByDisplayName(n.toUpperCase(Locale.ROOT))));
+            GROUP_EXTERNAL_IDS.forEach(e -> refs.add(new GroupRef.ByExternalId(e)));
+            groups.forEach(id -> refs.add(new GroupRef.ById(id)));
             for (GroupRef ref : refs) {
                 var ordinal = index.groupOrdinal(ref);
                 out.put("ref " + ref, ordinal.isPresent() ? index.group(ordinal.getAsInt()).orElseThrow().id() : "none");

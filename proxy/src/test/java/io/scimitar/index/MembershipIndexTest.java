@@ -1,5 +1,6 @@
 package io.scimitar.index;
 
+import io.scimitar.authz.GroupRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -180,8 +181,8 @@ class MembershipIndexTest {
         String eng = directory.createGroup("eng", alice, bob);
         String ops = directory.createGroup("ops", alice);
         DirectoryIndex index = follow(UserKey.EXTERNAL_ID);
-        int engOrdinal = index.current().groupOrdinal(GroupRef.id(eng)).orElseThrow();
-        int opsOrdinal = index.current().groupOrdinal(GroupRef.id(ops)).orElseThrow();
+        int engOrdinal = index.current().groupOrdinal(new GroupRef.ById(eng)).orElseThrow();
+        int opsOrdinal = index.current().groupOrdinal(new GroupRef.ById(ops)).orElseThrow();
 
         directory.deleteUser(alice);
         MembershipIndex now = index.current();
@@ -223,7 +224,7 @@ class MembershipIndexTest {
         String alice = alice();
         String eng = directory.createGroup("eng", alice);
         DirectoryIndex index = follow(UserKey.USER_NAME);
-        int ordinal = index.current().groupOrdinal(GroupRef.displayName("eng")).orElseThrow();
+        int ordinal = index.current().groupOrdinal(new GroupRef.ByDisplayName("eng")).orElseThrow();
         List<IndexUpdate> updates = new ArrayList<>();
         index.addListener(updates::add);
 
@@ -231,8 +232,8 @@ class MembershipIndexTest {
                 [{"op":"replace","path":"displayName","value":"Platform"}]""");
         MembershipIndex now = index.current();
 
-        assertThat(now.groupOrdinal(GroupRef.displayName("eng"))).isEmpty();
-        assertThat(now.groupOrdinal(GroupRef.displayName("platform"))).hasValue(ordinal);
+        assertThat(now.groupOrdinal(new GroupRef.ByDisplayName("eng"))).isEmpty();
+        assertThat(now.groupOrdinal(new GroupRef.ByDisplayName("platform"))).hasValue(ordinal);
         assertThat(now.displayName(ordinal)).isEqualTo("Platform");
         assertThat(now.isMember(now.user("alice.smith").orElseThrow(), ordinal)).isTrue();
         assertThat(updates).singleElement().satisfies(u -> assertThat(u.affectedUserIds()).containsExactly(alice));
@@ -243,7 +244,7 @@ class MembershipIndexTest {
         String alice = alice();
         String eng = directory.createGroup("eng", alice);
         DirectoryIndex index = follow(UserKey.USER_NAME);
-        int ordinal = index.current().groupOrdinal(GroupRef.displayName("eng")).orElseThrow();
+        int ordinal = index.current().groupOrdinal(new GroupRef.ByDisplayName("eng")).orElseThrow();
 
         directory.deleteGroup(eng);
         String again = directory.createGroup("eng", alice);
@@ -252,7 +253,7 @@ class MembershipIndexTest {
         assertThat(now.group(ordinal)).isEmpty();
         assertThatThrownBy(() -> now.displayName(ordinal)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ordinal " + ordinal);
-        int fresh = now.groupOrdinal(GroupRef.id(again)).orElseThrow();
+        int fresh = now.groupOrdinal(new GroupRef.ById(again)).orElseThrow();
         assertThat(fresh).isNotEqualTo(ordinal);
         // A policy resolved before the delete fails closed: the old ordinal matches nobody.
         assertThat(now.isMember(now.user("alice.smith").orElseThrow(), ordinal)).isFalse();
@@ -267,7 +268,7 @@ class MembershipIndexTest {
         String carol = directory.createUser("carol");
         String eng = directory.createGroup("eng");
         DirectoryIndex index = follow(UserKey.USER_NAME);
-        int ordinal = index.current().groupOrdinal(GroupRef.id(eng)).orElseThrow();
+        int ordinal = index.current().groupOrdinal(new GroupRef.ById(eng)).orElseThrow();
 
         directory.patchGroup(eng, """
                 [{"op":"add","path":"members","value":%s}]""".formatted(ReceiverDirectory.members(List.of(alice, bob))));
@@ -294,9 +295,9 @@ class MembershipIndexTest {
         MembershipIndex index = follow(UserKey.USER_NAME).current();
 
         DirectoryUser a = index.user("alice.smith").orElseThrow();
-        assertThat(index.isMember(a, index.groupOrdinal(GroupRef.id(inner)).orElseThrow())).isTrue();
-        assertThat(index.isMember(a, index.groupOrdinal(GroupRef.id(outer)).orElseThrow())).isFalse();
-        assertThat(index.group(index.groupOrdinal(GroupRef.id(outer)).orElseThrow()).orElseThrow().memberCount()).isZero();
+        assertThat(index.isMember(a, index.groupOrdinal(new GroupRef.ById(inner)).orElseThrow())).isTrue();
+        assertThat(index.isMember(a, index.groupOrdinal(new GroupRef.ById(outer)).orElseThrow())).isFalse();
+        assertThat(index.group(index.groupOrdinal(new GroupRef.ById(outer)).orElseThrow()).orElseThrow().memberCount()).isZero();
     }
 
     @Test
@@ -316,7 +317,7 @@ class MembershipIndexTest {
         assertThat(after.userById(alice).orElseThrow()).isNotSameAs(before.userById(alice).orElseThrow());
         // The old version is untouched: a reader still holding it sees alice active.
         assertThat(before.userById(alice).orElseThrow().active()).isTrue();
-        assertThat(before.groupOrdinal(GroupRef.id(eng))).isEqualTo(after.groupOrdinal(GroupRef.id(eng)));
+        assertThat(before.groupOrdinal(new GroupRef.ById(eng))).isEqualTo(after.groupOrdinal(new GroupRef.ById(eng)));
     }
 
     @Test
@@ -370,14 +371,14 @@ class MembershipIndexTest {
         String eng = directory.createGroup("eng", alice);
         String ops = directory.createGroup("ops", alice);
         DirectoryIndex index = new DirectoryIndex(MembershipIndex.of(directory.view(), UserKey.USER_NAME));
-        int opsOrdinal = index.current().groupOrdinal(GroupRef.id(ops)).orElseThrow();
+        int opsOrdinal = index.current().groupOrdinal(new GroupRef.ById(ops)).orElseThrow();
         directory.deleteGroup(eng);
         String dev = directory.createGroup("dev", alice);
 
         IndexBuilder builder = new IndexBuilder(index.current());
         MembershipIndex fresh = MembershipIndex.of(directory.store().snapshot(), UserKey.USER_NAME);
         MembershipIndex continued = rebuild(builder);
-        assertThat(fresh.groupOrdinal(GroupRef.id(dev))).isNotEqualTo(continued.groupOrdinal(GroupRef.id(dev)));
+        assertThat(fresh.groupOrdinal(new GroupRef.ById(dev))).isNotEqualTo(continued.groupOrdinal(new GroupRef.ById(dev)));
 
         assertThatThrownBy(() -> index.reset(fresh)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("build it from the current index");
@@ -387,8 +388,8 @@ class MembershipIndexTest {
         assertThat(update.affects("anyone")).isTrue();
         MembershipIndex now = index.current();
         assertThat(now.version()).isEqualTo(directory.version());
-        assertThat(now.groupOrdinal(GroupRef.id(ops))).hasValue(opsOrdinal);
-        assertThat(membersOf(now, now.groupOrdinal(GroupRef.id(dev)).orElseThrow())).containsExactly("Alice.Smith");
+        assertThat(now.groupOrdinal(new GroupRef.ById(ops))).hasValue(opsOrdinal);
+        assertThat(membersOf(now, now.groupOrdinal(new GroupRef.ById(dev)).orElseThrow())).containsExactly("Alice.Smith");
         assertThatThrownBy(() -> index.reset(MembershipIndex.empty(UserKey.USER_NAME)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("older");
     }
@@ -431,7 +432,7 @@ class MembershipIndexTest {
         MembershipIndex index = MembershipIndex.empty(UserKey.EMAILS);
         assertThat(index.version()).isZero();
         assertThat(index.user("anyone@example.com")).isEmpty();
-        assertThat(index.groupOrdinal(GroupRef.displayName("eng"))).isEqualTo(OptionalInt.empty());
+        assertThat(index.groupOrdinal(new GroupRef.ByDisplayName("eng"))).isEqualTo(OptionalInt.empty());
         assertThat(index.userCount()).isZero();
         assertThat(index.groupCount()).isZero();
     }
