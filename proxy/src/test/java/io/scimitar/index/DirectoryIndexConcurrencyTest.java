@@ -1,8 +1,8 @@
 package io.scimitar.index;
 
-import io.scimitar.authz.GroupRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scimitar.authz.GroupRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

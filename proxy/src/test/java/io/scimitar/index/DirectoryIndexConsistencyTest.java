@@ -1,8 +1,8 @@
 package io.scimitar.index;
 
-import io.scimitar.authz.GroupRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scimitar.authz.GroupRef;
 import io.scimitar.scim.error.ScimException;
 import io.scimitar.scim.store.ChangeEvent;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.scimitar.index;
 
-import io.scimitar.authz.GroupRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scimitar.authz.GroupRef;
 import io.scimitar.scim.store.Change;
 import io.scimitar.scim.store.ChangeEvent;
 import java.time.Instant;
