@@ -204,18 +204,12 @@ public final class AlbOidcDataVerifier {
         }
 
         public Builder clockSkew(Duration skew) {
-            if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("clockSkew must be between 0 and 5 minutes, was " + skew);
-            }
-            this.clockSkew = skew;
+            this.clockSkew = JwtAuthenticator.Builder.checkedClockSkew(skew);
             return this;
         }
 
         public Builder maxTokenLength(int length) {
-            if (length < 64) {
-                throw new IllegalArgumentException("maxTokenLength must be at least 64 characters, was " + length);
-            }
-            this.maxTokenLength = length;
+            this.maxTokenLength = JwtAuthenticator.Builder.checkedMaxTokenLength(length);
             return this;
         }
 

@@ -286,18 +286,12 @@ public final class JwtAuthenticator {
 
         /** Tolerated clock drift for exp, nbf and iat (default 30 s, at most 5 min). */
         public Builder clockSkew(Duration skew) {
-            if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("clockSkew must be between 0 and 5 minutes, was " + skew);
-            }
-            this.clockSkew = skew;
+            this.clockSkew = checkedClockSkew(skew);
             return this;
         }
 
         public Builder maxTokenLength(int length) {
-            if (length < 64) {
-                throw new IllegalArgumentException("maxTokenLength must be at least 64 characters, was " + length);
-            }
-            this.maxTokenLength = length;
+            this.maxTokenLength = checkedMaxTokenLength(length);
             return this;
         }
 
@@ -314,6 +308,22 @@ public final class JwtAuthenticator {
                 throw new IllegalStateException("audience is required");
             }
             return new JwtAuthenticator(this);
+        }
+
+        /** Every verifier's clock tolerance: 0 to 5 minutes. */
+        static Duration checkedClockSkew(Duration skew) {
+            if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("clockSkew must be between 0 and 5 minutes, was " + skew);
+            }
+            return skew;
+        }
+
+        /** Every token source's size bound: at least 64 characters. */
+        static int checkedMaxTokenLength(int length) {
+            if (length < 64) {
+                throw new IllegalArgumentException("maxTokenLength must be at least 64 characters, was " + length);
+            }
+            return length;
         }
 
         static String nonBlank(String name, String value) {

@@ -206,10 +206,7 @@ public final class TokenExtractor {
         }
 
         public Builder maxTokenLength(int length) {
-            if (length < 64) {
-                throw new IllegalArgumentException("maxTokenLength must be at least 64 characters, was " + length);
-            }
-            this.maxTokenLength = length;
+            this.maxTokenLength = JwtAuthenticator.Builder.checkedMaxTokenLength(length);
             return this;
         }
 
