@@ -2,6 +2,7 @@ package io.scimitar.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimitar.authz.Decision;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -23,6 +24,12 @@ public final class DirectoryUser {
     private final String[] keys;
     /** Built once, so that a lookup returns it without allocating. */
     private final Optional<DirectoryUser> self;
+    /**
+     * This user as a {@link Decision.User}, made on first use so that a decision about a user
+     * allocates nothing after the first. Racy single-check: every thread builds an equal value,
+     * and Optional's and the record's final fields make a racing read safe.
+     */
+    private Optional<Decision.User> decisionUser;
 
     DirectoryUser(String id, String userName, boolean active, Optional<String> email, int[] groups, String[] keys) {
         this.id = id;
@@ -105,6 +112,16 @@ public final class DirectoryUser {
     /** Whether the user is a direct member of the group with this ordinal (binary search, no allocation). */
     public boolean isMemberOf(int groupOrdinal) {
         return Arrays.binarySearch(groups, groupOrdinal) >= 0;
+    }
+
+    /** This user as a decision names it, the same instance on every call after the first. */
+    public Optional<Decision.User> asDecisionUser() {
+        Optional<Decision.User> user = decisionUser;
+        if (user == null) {
+            user = Optional.of(new Decision.User(id, userName));
+            decisionUser = user;
+        }
+        return user;
     }
 
     Optional<DirectoryUser> asOptional() {

@@ -1,0 +1,351 @@
+package io.scimitar.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.scimitar.authn.JwksCache;
+import io.scimitar.authn.JwtAuthenticator;
+import io.scimitar.authn.RequestAuthenticator;
+import io.scimitar.authn.RequestHeaders;
+import io.scimitar.authn.TokenExtractor;
+import io.scimitar.authn.VerifiedTokenCache;
+import io.scimitar.index.DirectoryIndex;
+import io.scimitar.index.UserGroups;
+import io.scimitar.index.UserKey;
+import io.scimitar.scim.json.Json;
+import io.scimitar.scim.schema.ResourceType;
+import io.scimitar.scim.service.DirectoryService;
+import io.scimitar.scim.service.DirectorySettings;
+import io.scimitar.scim.service.Projection;
+import io.scimitar.scim.store.DirectoryView;
+import io.scimitar.scim.store.JdbcStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole decision over the real pieces: a SQLite directory written through the SCIM service and
+ * followed by the index, RS256 tokens verified against a JWKS served over loopback, a loaded policy.
+ */
+class AccessDeciderTest {
+
+    private static final String ISSUER = "https://idp.example.test/oauth2/default";
+    private static final String AUDIENCE = "api://scimitar";
+    private static final String POLICY = """
+            roles:
+              engineers: [eng]
+              admins: [platform-admins]
+            routes:
+              - path: /healthz
+                public: true
+              - path: /admin/**
+                allow: [admins]
+              - path: /api/**
+                methods: [GET, HEAD]
+                allow: [engineers, admins]
+            """;
+
+    @TempDir
+    Path folder;
+
+    private final RSAKey signingKey = rsa("rsa-1");
+    private HttpServer keyServer;
+    private JwksCache jwks;
+    private VerifiedTokenCache tokenCache;
+    private JdbcStore store;
+    private DirectoryView view;
+    private DirectoryService scim;
+    private DirectoryIndex directory;
+    private final AtomicReference<Policy> policy = new AtomicReference<>(policy(POLICY));
+    private AccessDecider decider;
+
+    private String ada;
+    private String eng;
+
+    @BeforeEach
+    void start() throws IOException {
+        String publicKeys = new JWKSet(signingKey).toPublicJWKSet().toString();
+        keyServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        keyServer.createContext("/jwks", exchange -> {
+            byte[] body = publicKeys.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        keyServer.start();
+        jwks = JwksCache.builder(URI.create("http://127.0.0.1:" + keyServer.getAddress().getPort() + "/jwks")).build();
+        jwks.refreshNow().join();
+        tokenCache = VerifiedTokenCache.create(1_000, Duration.ofMinutes(10));
+        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(ISSUER).audience(AUDIENCE).build();
+        RequestAuthenticator authenticator = new RequestAuthenticator(TokenExtractor.builder().build(),
+                Optional.of(jwt), Optional.empty(), tokenCache);
+
+        store = JdbcStore.openSqlite(folder.resolve("directory.db"), true, Clock.systemUTC());
+        view = DirectoryView.follow(store);
+        scim = new DirectoryService(store, view, DirectorySettings.DEFAULT);
+        ada = createUser("ada", "ada@example.com");
+        eng = createGroup("eng", Optional.empty(), ada);
+        directory = DirectoryIndex.follow(store, view, UserKey.EMAILS);
+        decider = new AccessDecider(policy::get, authenticator, directory);
+    }
+
+    @AfterEach
+    void stop() {
+        directory.close();
+        view.close();
+        store.close();
+        jwks.close();
+        keyServer.stop(0);
+    }
+
+    @Test
+    void aMemberOfAnAllowedGroupIsAllowedAtTheCurrentDirectoryVersion() {
+        Decision decision = decide(bearer("ada@example.com"), "GET", "/api/things");
+
+        assertThat(decision.reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.user()).contains(new Decision.User(ada, "ada"));
+        assertThat(decision.route().map(Route::pattern)).contains("/api/**");
+        assertThat(decision.directoryVersion()).isEqualTo(store.changeLog().currentVersion());
+        // The same answer as the Authorizer asking the index reference by reference.
+        var index = directory.current();
+        var user = index.user("ada@example.com").orElseThrow();
+        assertThat(new Authorizer().authorize(decision.route().orElseThrow(), user.asDecisionUser(), user.active(),
+                new UserGroups(index, user), index.version(), false)).isEqualTo(decision);
+    }
+
+    @Test
+    void aSecondRequestWithTheSameTokenIsAnsweredFromTheTokenCache() {
+        RequestHeaders headers = bearer("ada@example.com");
+        decide(headers, "GET", "/api/things");
+        long misses = tokenCache.stats().missCount();
+
+        assertThat(decide(headers, "HEAD", "/api/other").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(tokenCache.stats().hitCount()).isEqualTo(1);
+        assertThat(tokenCache.stats().missCount()).isEqualTo(misses);
+    }
+
+    @Test
+    void requestsNoRouteMatchesAreDeniedWhoeverAsks() {
+        Decision decision = decide(bearer("ada@example.com"), "POST", "/api/things");
+
+        assertThat(decision.reason()).isEqualTo(Decision.Reason.NO_ROUTE);
+        assertThat(decision.route()).isEmpty();
+        assertThat(decide(headers(), "GET", "/elsewhere").reason()).isEqualTo(Decision.Reason.NO_ROUTE);
+    }
+
+    @Test
+    void aPublicRouteIsAllowedWithoutAToken() {
+        Decision decision = decide(headers(), "GET", "/healthz");
+
+        assertThat(decision.reason()).isEqualTo(Decision.Reason.PUBLIC_ROUTE);
+        assertThat(decision.user()).isEmpty();
+        assertThat(decision.directoryVersion()).isEqualTo(store.changeLog().currentVersion());
+    }
+
+    @Test
+    void aRouteThatNeedsATokenWithoutOneIsDeniedWithTheSameValueEachTime() {
+        Decision first = decide(headers(), "GET", "/api/things");
+
+        assertThat(first.reason()).isEqualTo(Decision.Reason.NO_TOKEN);
+        assertThat(first.reason().status()).isEqualTo(401);
+        // User-less denials are built once per policy and directory version: nothing allocated per request.
+        assertThat(decide(headers(), "GET", "/api/things")).isSameAs(first);
+    }
+
+    @Test
+    void aTokenThatFailsVerificationIsInvalid() {
+        String foreign = sign(rsa("rsa-1"), claims("ada@example.com")); // same kid, another key
+        assertThat(decide(headers("Authorization", "Bearer " + foreign), "GET", "/api/x").reason())
+                .isEqualTo(Decision.Reason.INVALID_TOKEN);
+        assertThat(decide(headers("Authorization", "Bearer not.a.jwt"), "GET", "/api/x").reason())
+                .isEqualTo(Decision.Reason.INVALID_TOKEN);
+    }
+
+    @Test
+    void aValidTokenForNoDirectoryUserIsUnknown() {
+        Decision decision = decide(bearer("mallory@example.com"), "GET", "/api/things");
+
+        assertThat(decision.reason()).isEqualTo(Decision.Reason.UNKNOWN_USER);
+        assertThat(decision.reason().status()).isEqualTo(403);
+    }
+
+    @Test
+    void aDeactivatedUserIsDeniedOnTheNextRequest() {
+        RequestHeaders headers = bearer("ada@example.com");
+        assertThat(decide(headers, "GET", "/api/things").allowed()).isTrue();
+
+        patch(ResourceType.USER, ada, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]");
+
+        Decision decision = decide(headers, "GET", "/api/things");
+        assertThat(decision.reason()).isEqualTo(Decision.Reason.INACTIVE_USER);
+        assertThat(decision.directoryVersion()).isEqualTo(store.changeLog().currentVersion());
+    }
+
+    @Test
+    void removalFromTheGroupDeniesTheNextDecision() {
+        RequestHeaders headers = bearer("ada@example.com");
+        long before = decide(headers, "GET", "/api/things").directoryVersion();
+
+        patch(ResourceType.GROUP, eng, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]");
+
+        Decision decision = decide(headers, "GET", "/api/things");
+        assertThat(decision.reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+        assertThat(decision.directoryVersion()).isGreaterThan(before);
+    }
+
+    @Test
+    void aRenamedGroupNoLongerMatchesItsOldNameAndMatchesItsNewOne() {
+        RequestHeaders headers = bearer("ada@example.com");
+        String platform = createGroup("staff", Optional.empty());
+        assertThat(decide(headers, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+
+        patch(ResourceType.GROUP, eng, "[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"engineering\"}]");
+        assertThat(decide(headers, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+
+        // A group renamed to a name the policy uses is matched from the next directory version on.
+        patch(ResourceType.GROUP, platform, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + ada + "\"}]},"
+                + "{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"platform-admins\"}]");
+        assertThat(decide(headers, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(decide(headers, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+    }
+
+    @Test
+    void referencesByIdAndExternalIdSurviveARenameAndFollowAPolicyReload() {
+        String bob = createUser("bob", "bob@example.com");
+        createGroup("Okta Admins", Optional.of("00g-admins"), bob);
+        RequestHeaders adaHeaders = bearer("ada@example.com");
+        RequestHeaders bobHeaders = bearer("bob@example.com");
+        assertThat(decide(bobHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+
+        policy.set(policy("""
+                roles:
+                  admins: ["id:%s", "externalId:00g-admins"]
+                routes:
+                  - path: /admin/**
+                    allow: [admins]
+                """.formatted(eng)));
+
+        assertThat(decide(bobHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(decide(adaHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        patch(ResourceType.GROUP, eng, "[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"renamed\"}]");
+        assertThat(decide(adaHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(decide(adaHeaders, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_ROUTE);
+    }
+
+    @Test
+    void aDeletedGroupAllowsNoOne() {
+        RequestHeaders headers = bearer("ada@example.com");
+        assertThat(decide(headers, "GET", "/api/things").allowed()).isTrue();
+
+        scim.delete(ResourceType.GROUP, eng, Optional.empty());
+
+        assertThat(decide(headers, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+    }
+
+    private Decision decide(RequestHeaders headers, String method, String path) {
+        return decider.decide(headers, method, path);
+    }
+
+    private RequestHeaders bearer(String email) {
+        return headers("Authorization", "Bearer " + sign(signingKey, claims(email)));
+    }
+
+    private static RequestHeaders headers(String... nameValues) {
+        DefaultHttpHeaders headers = new DefaultHttpHeaders();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            headers.add(nameValues[i], nameValues[i + 1]);
+        }
+        return RequestHeaders.of(headers);
+    }
+
+    private static JWTClaimsSet claims(String email) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("00u-" + email)
+                .claim("email", email).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).build();
+    }
+
+    private static String sign(RSAKey key, JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RSAKey rsa(String kid) {
+        try {
+            return new RSAKeyGenerator(2048).keyID(kid).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Policy policy(String yaml) {
+        return new PolicyLoader().parse("policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String createUser(String userName, String email) {
+        ObjectNode json = Json.object();
+        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:User");
+        json.put("userName", userName);
+        json.putArray("emails").addObject().put("value", email).put("type", "work");
+        return scim.create(ResourceType.USER, json, Projection.DEFAULT).id();
+    }
+
+    private String createGroup(String displayName, Optional<String> externalId, String... memberIds) {
+        ObjectNode json = Json.object();
+        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:Group");
+        json.put("displayName", displayName);
+        externalId.ifPresent(e -> json.put("externalId", e));
+        ArrayNode members = json.putArray("members");
+        for (String id : memberIds) {
+            members.addObject().put("value", id);
+        }
+        return scim.create(ResourceType.GROUP, json, Projection.DEFAULT).id();
+    }
+
+    private void patch(ResourceType type, String id, String operations) {
+        ObjectNode body = Json.object();
+        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:PatchOp");
+        try {
+            body.set("Operations", Json.MAPPER.readTree(operations));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(new IOException("bad JSON literal in a test: " + operations, e));
+        }
+        scim.patch(type, id, body, Optional.empty(), Projection.DEFAULT);
+    }
+}
