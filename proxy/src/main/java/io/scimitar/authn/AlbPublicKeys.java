@@ -120,10 +120,14 @@ public final class AlbPublicKeys implements AutoCloseable {
         }
         try {
             executor.execute(() -> {
+                FetchStatus status = FetchStatus.FAILED;
                 try {
-                    result.complete(load(kid));
+                    status = load(kid);
                 } finally {
+                    // Leave the in-flight table before completing: a caller woken by the completion
+                    // must not find this finished fetch there and be handed its stale result.
                     inFlight.remove(kid, result);
+                    result.complete(status);
                 }
             });
         } catch (RejectedExecutionException closed) {
