@@ -290,13 +290,17 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers the exchange locally; the client connection stays open only if its request was read to the end. */
+    /**
+     * Answers the exchange locally. The client connection stays open, dropping the rest of the
+     * request body, unless the body itself was the problem (413): that one is not read further.
+     */
     private void fail(HttpResponseStatus status) {
         cancelTimeout();
         dropUpstream();
         releasePending();
-        active = false;
-        boolean keepAlive = clientKeepAlive && requestDone;
+        boolean keepAlive = clientKeepAlive && (requestDone || status != HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        discarding = keepAlive && !requestDone;
+        active = discarding;
         var written = ctx.writeAndFlush(LocalResponse.of(status, keepAlive));
         if (keepAlive) {
             ctx.channel().config().setAutoRead(true);
