@@ -1,0 +1,117 @@
+package io.scimitar.listen;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.scimitar.forward.AdmittedRequest;
+import io.scimitar.forward.LocalResponse;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener's filter for each request: a request the codec could not parse, a request-target
+ * {@link PathNormalizer} rejects, or a request the {@link AccessCheck} denies is answered here and
+ * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it.
+ */
+final class RequestGate extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
+    private static final String INVALID_TOKEN = "Bearer error=\"invalid_token\"";
+
+    private final PathNormalizer normalizer;
+    private final AccessCheck accessCheck;
+    private boolean passing;     // the body of an admitted request follows
+    private boolean discarding;  // the body of a refused request follows
+
+    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck) {
+        this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+        this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            admit(ctx, request);
+        }
+        if (msg instanceof HttpContent content) {
+            if (passing) {
+                passing = !(content instanceof LastHttpContent);
+                ctx.fireChannelRead(content);
+            } else {
+                discarding &= !(content instanceof LastHttpContent);
+                content.release();
+            }
+        } else if (!(msg instanceof HttpRequest)) {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void admit(ChannelHandlerContext ctx, HttpRequest request) {
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            // The codec stops parsing after a bad message, so the connection cannot carry another.
+            HttpResponseStatus status = switch (decoded.cause()) {
+                case TooLongHttpHeaderException e -> HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+                case TooLongHttpLineException e -> HttpResponseStatus.REQUEST_URI_TOO_LONG;
+                default -> HttpResponseStatus.BAD_REQUEST;
+            };
+            LOG.atInfo().setMessage("unparseable request").addKeyValue("event", "request_malformed")
+                    .addKeyValue("status", status.code()).addKeyValue("detail", decoded.cause().getMessage()).log();
+            ReferenceCountUtil.release(request);
+            ctx.writeAndFlush(LocalResponse.of(status, false)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        boolean hasBody = !(request instanceof LastHttpContent);
+        switch (normalizer.normalize(request.uri())) {
+            case PathNormalizer.Rejected rejected -> {
+                LOG.atInfo().setMessage("request-target rejected").addKeyValue("event", "path_rejected")
+                        .addKeyValue("reason", rejected.reason()).addKeyValue("detail", rejected.detail()).log();
+                refuse(ctx, request, HttpResponseStatus.valueOf(rejected.reason().status()), false, hasBody);
+            }
+            case PathNormalizer.Normalized normalized -> {
+                Verdict verdict;
+                try {
+                    verdict = accessCheck.check(request, normalized.path());
+                } catch (RuntimeException e) {
+                    LOG.atError().setMessage("the access check failed").addKeyValue("event", "access_check_failed")
+                            .setCause(e).log();
+                    verdict = Verdict.deny(Verdict.Denial.UNAVAILABLE);
+                }
+                switch (verdict) {
+                    case Verdict.Allow allow -> {
+                        passing = hasBody;
+                        ctx.fireChannelRead(new AdmittedRequest(request, normalized.requestTarget(), allow.identity()));
+                    }
+                    case Verdict.Deny deny -> refuse(ctx, request, deny.denial().status(),
+                            deny.denial() == Verdict.Denial.UNAUTHENTICATED, hasBody);
+                }
+            }
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+            boolean challenge, boolean hasBody) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        ReferenceCountUtil.release(request);
+        discarding = hasBody;
+        var response = LocalResponse.of(status, keepAlive);
+        if (challenge) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, INVALID_TOKEN);
+        }
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
