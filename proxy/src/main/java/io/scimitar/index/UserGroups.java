@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * One directory user's groups as the {@link io.scimitar.authz.Authorizer} asks about them: each
  * question resolves the reference against {@code index}, so it suits explain and tests; the request
  * path resolves a policy's references once per index version instead (see
- * {@link io.scimitar.authz.AccessDecider}).
+ * {@link io.scimitar.listen.AccessDecider}).
  *
  * @param index the directory version the user was read from
  * @param user a user of that version

@@ -1,10 +1,17 @@
-package io.scimitar.authz;
+package io.scimitar.listen;
 
 import io.scimitar.authn.AuthResult;
 import io.scimitar.authn.RejectReason;
 import io.scimitar.authn.RequestAuthenticator;
 import io.scimitar.authn.RequestHeaders;
 import io.scimitar.authn.VerifiedToken;
+import io.scimitar.authz.Authorizer;
+import io.scimitar.authz.Decision;
+import io.scimitar.authz.GroupRef;
+import io.scimitar.authz.Policy;
+import io.scimitar.authz.PolicyWatcher;
+import io.scimitar.authz.Route;
+import io.scimitar.authz.WhenStale;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.DirectoryUser;
 import io.scimitar.index.MembershipIndex;

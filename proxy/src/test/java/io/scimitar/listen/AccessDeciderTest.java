@@ -1,4 +1,4 @@
-package io.scimitar.authz;
+package io.scimitar.listen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +22,11 @@ import io.scimitar.authn.RequestAuthenticator;
 import io.scimitar.authn.RequestHeaders;
 import io.scimitar.authn.TokenExtractor;
 import io.scimitar.authn.VerifiedTokenCache;
+import io.scimitar.authz.Authorizer;
+import io.scimitar.authz.Decision;
+import io.scimitar.authz.Policy;
+import io.scimitar.authz.PolicyLoader;
+import io.scimitar.authz.Route;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.UserGroups;
 import io.scimitar.index.UserKey;
