@@ -4,8 +4,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The authentication step of the request path: find the token, answer from the verified-token
- * cache, and only on a miss verify it with the verifier its source calls for. The pipeline calls
+ * The authentication step of the request path: answer from the verified-token cache by the raw
+ * header value, and only on a miss extract the token and verify it with the verifier its source
+ * calls for. The pipeline calls
  * this once per request, on the event loop; nothing here blocks.
  */
 public final class RequestAuthenticator {
@@ -29,10 +30,33 @@ public final class RequestAuthenticator {
         }
     }
 
-    /** The request's identity, or why it has none. */
+    /**
+     * The request's identity, or why it has none. The cache is asked first with the token's header
+     * value exactly as received, before any extraction: a hit copies and parses nothing. Only a value
+     * that was extracted and verified is ever stored, and only when its header appears once, so a
+     * request the extractor would refuse (a repeated header, a bad scheme, an oversized value) is
+     * never a hit; a different spelling of the same token ({@code bearer}, extra spaces) is a miss
+     * that extraction and verification answer afresh.
+     */
     public AuthResult authenticate(RequestHeaders headers) {
+        TokenSource source = extractor.firstPresent(headers);
+        String headerValue = source == null ? null : headers.onlyValue(TokenExtractor.headerName(source));
+        if (headerValue != null) {
+            VerifiedToken hit = cache.findHeader(headerValue, source);
+            if (hit != null) {
+                return hit;
+            }
+        }
         return switch (extractor.extract(headers)) {
             case AuthResult.Rejected rejected -> rejected;
+            case ExtractedToken found when headerValue != null && found.source() == source -> {
+                AuthResult result = verify(found.token(), source.format());
+                if (result instanceof VerifiedToken verified) {
+                    cache.putHeader(headerValue, source, verified);
+                }
+                yield result;
+            }
+            // A cookie split over several headers (RFC 9113 §8.2.3): no single value to key by.
             case ExtractedToken found -> authenticate(found.token(), found.source().format());
         };
     }
@@ -43,13 +67,17 @@ public final class RequestAuthenticator {
         if (hit != null) {
             return hit;
         }
-        AuthResult result = switch (format) {
-            case IDP_JWT -> jwt == null ? AuthResult.Rejected.of(RejectReason.MISSING) : jwt.authenticate(token);
-            case ALB_OIDC_DATA -> alb == null ? AuthResult.Rejected.of(RejectReason.MISSING) : alb.verify(token);
-        };
+        AuthResult result = verify(token, format);
         if (result instanceof VerifiedToken verified) {
             cache.put(token, verified);
         }
         return result;
+    }
+
+    private AuthResult verify(String token, TokenFormat format) {
+        return switch (format) {
+            case IDP_JWT -> jwt == null ? AuthResult.Rejected.of(RejectReason.MISSING) : jwt.authenticate(token);
+            case ALB_OIDC_DATA -> alb == null ? AuthResult.Rejected.of(RejectReason.MISSING) : alb.verify(token);
+        };
     }
 }

@@ -1,6 +1,7 @@
 package io.scimitar.authn;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -13,8 +14,44 @@ public interface RequestHeaders {
     /** Every value of the header {@code name}, in order of appearance; empty when absent. */
     List<String> all(String name);
 
+    /** Whether the header {@code name} appears at all; adapters override it to avoid {@link #all}'s list. */
+    default boolean contains(String name) {
+        return !all(name).isEmpty();
+    }
+
+    /**
+     * The value of {@code name} when it appears exactly once; {@code null} when it is absent or
+     * repeated. The token-cache probe runs on every request, so adapters override it to answer
+     * without building a list.
+     */
+    default String onlyValue(String name) {
+        List<String> values = all(name);
+        return values.size() == 1 ? values.get(0) : null;
+    }
+
     /** An adapter over Netty's HTTP/1.1 headers (already case-insensitive). */
     static RequestHeaders of(HttpHeaders headers) {
-        return headers::getAll;
+        return new RequestHeaders() {
+            @Override
+            public List<String> all(String name) {
+                return headers.getAll(name);
+            }
+
+            @Override
+            public boolean contains(String name) {
+                return headers.contains(name);
+            }
+
+            @Override
+            public String onlyValue(String name) {
+                // getAll copies into a new list; the iterator walks Netty's entries in place.
+                Iterator<String> values = headers.valueStringIterator(name);
+                if (!values.hasNext()) {
+                    return null;
+                }
+                String first = values.next();
+                return values.hasNext() ? null : first;
+            }
+        };
     }
 }

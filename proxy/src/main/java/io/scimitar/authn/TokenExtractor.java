@@ -63,6 +63,32 @@ public final class TokenExtractor {
     }
 
     /**
+     * The source {@link #extract} would take the token from (the first enabled source whose header
+     * is present), or {@code null} when none is; reads no values, so it allocates nothing.
+     */
+    TokenSource firstPresent(RequestHeaders headers) {
+        if (bearer && headers.contains(AUTHORIZATION)) {
+            return TokenSource.AUTHORIZATION_HEADER;
+        }
+        if (albOidcData && headers.contains(ALB_OIDC_DATA_HEADER)) {
+            return TokenSource.ALB_OIDC_DATA;
+        }
+        if (cookieName != null && headers.contains(COOKIE)) {
+            return TokenSource.COOKIE;
+        }
+        return null;
+    }
+
+    /** The request header a source's token travels in. */
+    static String headerName(TokenSource source) {
+        return switch (source) {
+            case AUTHORIZATION_HEADER -> AUTHORIZATION;
+            case ALB_OIDC_DATA -> ALB_OIDC_DATA_HEADER;
+            case COOKIE -> COOKIE;
+        };
+    }
+
+    /**
      * RFC 6750 §2.1: {@code credentials = "Bearer" 1*SP b64token}; the scheme is case-insensitive
      * (RFC 9110 §11.1) and exactly one token follows. Any other scheme is refused as malformed rather
      * than skipped, so a request never falls through to a weaker source.
