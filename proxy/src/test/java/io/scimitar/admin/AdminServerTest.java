@@ -127,6 +127,37 @@ class AdminServerTest {
     }
 
     @Test
+    void headAnswersHeadersOnly() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/healthz"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void aThrowingCheckIsNotReady() throws Exception {
+        ReadinessCheck broken = new ReadinessCheck() {
+            @Override
+            public String name() {
+                return "keys";
+            }
+
+            @Override
+            public boolean ready() {
+                throw new IllegalStateException("no keys yet");
+            }
+        };
+        try (AdminServer other = new AdminServer("127.0.0.1", 0, List.of(broken), registry,
+                (u, m, p) -> JSON.createObjectNode()).start()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + other.port() + "/readyz")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(response.body()).path("checks").path("keys").asBoolean(true)).isFalse();
+        }
+    }
+
+    @Test
     void aRequestBodyIsRefused() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/healthz"))
                 .method("GET", HttpRequest.BodyPublishers.ofString("hello")).build(),
