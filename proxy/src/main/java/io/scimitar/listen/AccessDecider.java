@@ -89,7 +89,33 @@ public final class AccessDecider {
             }
             case VerifiedToken verified -> token = verified;
         }
-        Optional<DirectoryUser> found = index.user(token.user());
+        return decideUser(table, index, route, token.user());
+    }
+
+    /**
+     * Decides for a user already authenticated, by the value of the configured user claim: what
+     * {@code /explain} shows, and how an open WebSocket or HTTP/2 connection is checked again when
+     * the directory changes. The route must need a token (a public or unmatched route is decided
+     * as {@link #decide} would, without a user).
+     */
+    public Decision decideFor(String userClaim, String method, String normalizedPath) {
+        Policy currentPolicy = policy.get();
+        MembershipIndex index = directory.current();
+        Resolved table = resolvedFor(currentPolicy, index);
+        Optional<Route> matched = currentPolicy.match(method, normalizedPath);
+        if (matched.isEmpty()) {
+            return table.noRoute;
+        }
+        Route route = matched.get();
+        if (route.isPublic()) {
+            return table.publicRoute[route.index()];
+        }
+        return decideUser(table, index, route, userClaim);
+    }
+
+    private Decision decideUser(Resolved table, MembershipIndex index, Route route, String userClaim) {
+        int at = route.index();
+        Optional<DirectoryUser> found = index.user(userClaim);
         if (found.isEmpty()) {
             return table.unknownUser[at];
         }
