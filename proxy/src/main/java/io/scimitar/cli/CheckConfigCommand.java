@@ -46,17 +46,23 @@ final class CheckConfigCommand implements Callable<Integer> {
         out.append("# scimitar: the configuration is valid. Effective values (environment > ")
                 .append(config.file().map(f -> "file " + f).orElse("no file"))
                 .append(" > defaults):\n");
-        out.append("scim:\n");
-        line(out, config, ConfigKey.SCIM_LISTEN, quoted(scim.listen().toString()), "");
-        line(out, config, ConfigKey.SCIM_TOKEN, scim.token().map(t -> quoted(t.toString())).orElse(""), "");
-        line(out, config, ConfigKey.SCIM_TOKEN_FILE, scim.tokenFile().map(f -> quoted(f.toString())).orElse(""),
-                scim.tokenFile().isEmpty() ? "" : "; " + scim.tokenFileTokens().size() + " token(s) now, sha256 "
-                        + scim.tokenFileTokens().stream().map(Secret::fingerprint).collect(Collectors.joining(" ")));
-        line(out, config, ConfigKey.SCIM_MAX_BODY_BYTES, Integer.toString(scim.maxBodyBytes()), "");
-        line(out, config, ConfigKey.SCIM_BASE_URL, scim.baseUrl().map(u -> quoted(u.toString())).orElse(""), "");
-        line(out, config, ConfigKey.SCIM_GROUP_DISPLAY_NAME_UNIQUE, Boolean.toString(scim.groupDisplayNameUnique()), "");
-        line(out, config, ConfigKey.SCIM_MAX_RESULTS, Integer.toString(scim.maxResults()), "");
-        line(out, config, ConfigKey.STORE, quoted(config.store().text()), "");
+        String group = "";
+        for (ConfigKey key : ConfigKey.values()) {
+            int dot = key.path().lastIndexOf('.');
+            String keyGroup = dot < 0 ? "" : key.path().substring(0, dot);
+            if (!keyGroup.isEmpty() && !keyGroup.equals(group)) {
+                out.append(keyGroup).append(":\n");
+            }
+            group = keyGroup;
+            String value = config.display(key);
+            String note = "";
+            if (key == ConfigKey.SCIM_TOKEN_FILE && scim.tokenFile().isPresent()) {
+                note = "; " + scim.tokenFileTokens().size() + " token(s) now, sha256 "
+                        + scim.tokenFileTokens().stream().map(Secret::fingerprint).collect(Collectors.joining(" "));
+            }
+            boolean plain = value.isEmpty() || value.matches("-?\\d+|true|false");
+            line(out, config, key, plain ? value : quoted(value), note);
+        }
         return out.toString();
     }
 
