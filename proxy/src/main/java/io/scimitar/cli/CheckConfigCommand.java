@@ -10,18 +10,29 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code scimitar check-config}: validates the configuration as {@code receiver} would and prints
- * the effective values as YAML, each with where it came from. Secrets appear only as fingerprints.
+ * {@code scimitar check-config}: validates the configuration as {@code receiver} (or, with
+ * {@code --for proxy}, as {@code proxy}) would and prints the effective values as YAML, each with
+ * where it came from. Secrets appear only as fingerprints.
  */
 @Command(name = "check-config", description = {
-        "Validate the configuration as 'receiver' would and print the effective values",
-        "(secrets redacted). Exit status 2 when it is not valid."})
+        "Validate the configuration as 'receiver' (or, with --for proxy, as 'proxy') would and print",
+        "the effective values (secrets redacted). Exit status 2 when it is not valid."})
 final class CheckConfigCommand implements Callable<Integer> {
 
+    /** The commands whose configuration can be checked. */
+    enum Mode {
+        receiver, proxy
+    }
+
     private final Scimitar parent;
+
+    @Option(names = "--for", paramLabel = "COMMAND", defaultValue = "receiver",
+            description = "Check as this command would: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    private Mode mode;
 
     @Spec
     private CommandSpec spec;
@@ -32,7 +43,14 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ScimitarConfig config = parent.loadConfig(Profile.RECEIVER).requireTokens();
+        ScimitarConfig config = switch (mode) {
+            case receiver -> parent.loadConfig(Profile.RECEIVER).requireTokens();
+            case proxy -> {
+                ScimitarConfig proxy = parent.loadConfig(Profile.PROXY);
+                proxy.sidecar().requireComplete();
+                yield proxy.isSet(ConfigKey.SCIM_LISTEN) ? proxy.requireTokens() : proxy;
+            }
+        };
         PrintWriter out = spec.commandLine().getOut();
         out.print(render(config));
         out.flush();

@@ -127,6 +127,21 @@ class CommandLineTest {
     }
 
     @Test
+    void checkConfigForTheProxyNamesWhatTheSidecarLacks() {
+        Run incomplete = run(Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:3000"), "check-config", "--for", "proxy");
+        Run complete = run(Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:3000", "SCIMITAR_POLICY", "policy.yaml",
+                "SCIMITAR_AUTH_JWKS_URL", "https://idp.example.com/keys", "SCIMITAR_AUTH_ISSUER", "https://idp.example.com",
+                "SCIMITAR_AUTH_AUDIENCE", "orders"), "check-config", "--for", "proxy");
+
+        assertThat(incomplete.status).isEqualTo(2);
+        assertThat(incomplete.err()).startsWith("scimitar: config error: the sidecar cannot start: set policy");
+        assertThat(complete.status).as(complete.err()).isZero();
+        assertThat(complete.out()).contains("upstream: \"http://127.0.0.1:3000\"  # from SCIMITAR_UPSTREAM")
+                .contains("auth:\n").contains("  user-claim: \"email\"  # default")
+                .contains("drain-timeout: \"PT20S\"  # default");
+    }
+
+    @Test
     void checkConfigPrintsTheEffectiveValuesWithoutSecrets() {
         Run run = run(Map.of("SCIMITAR_SCIM_TOKEN", TOKEN, "SCIMITAR_SCIM_MAX_RESULTS", "50"), "check-config");
 
