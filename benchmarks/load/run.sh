@@ -5,7 +5,7 @@
 #   benchmarks/load/run.sh            # after: ./mvnw -B -o -q -DskipTests package
 #
 # Everything it starts is stopped on exit, on failure and on Ctrl-C. Knobs (environment):
-#   ROUNDS=2 WARMUP=5 DURATION=10 H2LOAD_WARMUP=2 H2LOAD_DURATION=5 THREADS=2 CONNECTIONS=32
+#   ROUNDS=2 PRIME=15 WARMUP=5 DURATION=10 H2LOAD_WARMUP=2 H2LOAD_DURATION=5 THREADS=2 CONNECTIONS=32
 #   USER_COUNT=3000 GROUP_COUNT=100 PROXY_CPU=0 LOAD_CPU=1 BASE_PORT=28400
 #   CONTENDERS="direct nginx nginx-auth haproxy scimitar scimitar-noaudit"
 #   JFR=1   records a JFR profile of the sidecar (written next to the results)
@@ -20,6 +20,7 @@ JAR="$ROOT/proxy/target/scimitar.jar"
 NIMBUS="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/10.10/nimbus-jose-jwt-10.10.jar"
 
 ROUNDS=${ROUNDS:-2}
+PRIME=${PRIME:-15}
 WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-10}
 H2LOAD_WARMUP=${H2LOAD_WARMUP:-2}
@@ -406,7 +407,8 @@ report() {
     echo "  HAProxy \`nbthread 1\`, Scimitar \`-Dio.netty.eventLoopThreads=1\` (one I/O event loop; its JIT, GC and"
     echo "  audit-writer threads also run on CPU $PROXY_CPU), JVM options \`$SCIMITAR_JAVA_OPTS\`."
     echo "- Request: \`GET $REQUEST_PATH\` with \`Authorization: Bearer <ES256 JWT>\` (the same token for every contender)."
-    echo "- wrk: $THREADS threads, $CONNECTIONS keep-alive connections, ${WARMUP} s warm-up then ${DURATION} s measured (\`--latency\`)."
+    echo "- Every contender first gets ${PRIME} s of the same load, unmeasured (JIT warm-up for the sidecar), then per round:"
+    echo "  wrk: $THREADS threads, $CONNECTIONS keep-alive connections, ${WARMUP} s warm-up then ${DURATION} s measured (\`--latency\`)."
     echo "  h2load \`--h1\`: $THREADS threads, $CONNECTIONS clients, 1 request in flight each, ${H2LOAD_WARMUP} s warm-up then ${H2LOAD_DURATION} s."
     echo "- Scimitar: embedded SCIM receiver (SQLite) holding $((USER_COUNT + 1)) users and $((GROUP_COUNT + 1)) groups provisioned over"
     echo "  SCIM; a 21-route policy whose last route the request matches; the token verified once, then a cache hit."
@@ -438,9 +440,9 @@ report() {
     echo
     for ((r = 1; r <= ROUNDS; r++)); do
         [[ -n ${H2NOTE[$r]:-} ]] && echo "- round $r: ${H2NOTE[$r]}"
-    done
+    done | sed 's/^- round [0-9]*: \(h2c to Scimitar: not measured\)/- \1/' | uniq
     echo
-    echo "Command: \`ROUNDS=$ROUNDS WARMUP=$WARMUP DURATION=$DURATION THREADS=$THREADS CONNECTIONS=$CONNECTIONS USER_COUNT=$USER_COUNT GROUP_COUNT=$GROUP_COUNT benchmarks/load/run.sh\`"
+    echo "Command: \`ROUNDS=$ROUNDS PRIME=$PRIME WARMUP=$WARMUP DURATION=$DURATION THREADS=$THREADS CONNECTIONS=$CONNECTIONS USER_COUNT=$USER_COUNT GROUP_COUNT=$GROUP_COUNT benchmarks/load/run.sh\`"
 }
 
 span() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (lo == hi) print lo; else print lo "–" hi }'; }
@@ -473,9 +475,16 @@ wait_for "${URL[scimitar]}" 200 "Scimitar (the provisioned user)" "Authorization
 start_scimitar scimitar-noaudit "$NOAUDIT_PORT" "$NOAUDIT_ADMIN_PORT" "$NOAUDIT_SCIM_PORT" OFF
 wait_for "${URL[scimitar-noaudit]}" 200 "Scimitar, audit off" "Authorization: Bearer $TOKEN"
 
+# Before round 1, every contender gets PRIME seconds of the same load, unmeasured: a long-running
+# server is warm, and the JVM needs more than one warm-up to finish compiling the hot path (a first
+# round measured straight after start showed the sidecar at about half its later throughput).
+for c in $CONTENDERS; do
+    [[ -n ${URL[$c]:-} ]] || die "unknown contender $c"
+    log "priming $c: wrk ${PRIME}s, not measured"
+    taskset -c "$LOAD_CPU" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${PRIME}s" -H "Authorization: Bearer $TOKEN" "${URL[$c]}" >/dev/null
+done
 for ((round = 1; round <= ROUNDS; round++)); do
     for c in $CONTENDERS; do
-        [[ -n ${URL[$c]:-} ]] || die "unknown contender $c"
         measure "$c" "$round"
     done
 done
