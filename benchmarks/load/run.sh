@@ -424,7 +424,7 @@ report() {
         done
     done
     echo
-    echo "Across rounds (min–max):"
+    echo "Across rounds: median (min–max):"
     echo
     echo "| contender | wrk req/s | × nginx | p99 µs |"
     echo "|---|---|---|---|"
@@ -445,7 +445,11 @@ report() {
     echo "Command: \`ROUNDS=$ROUNDS PRIME=$PRIME WARMUP=$WARMUP DURATION=$DURATION THREADS=$THREADS CONNECTIONS=$CONNECTIONS USER_COUNT=$USER_COUNT GROUP_COUNT=$GROUP_COUNT benchmarks/load/run.sh\`"
 }
 
-span() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (lo == hi) print lo; else print lo "–" hi }'; }
+span() { # "median (min–max)" of the rounds' values
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        if (v[1] == v[NR]) print v[1]; else printf "%s (%s–%s)\n", m, v[1], v[NR] }'
+}
 
 # --- main ----------------------------------------------------------------------------------------
 check_prerequisites
