@@ -5,9 +5,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -34,6 +36,11 @@ import java.util.concurrent.TimeUnit;
  * the other way round. Also reads stop from the end of a request until its response is complete,
  * so pipelined requests wait their turn (a {@code FlowControlHandler} upstream in the pipeline
  * holds what was already decoded).
+ *
+ * <p>A WebSocket handshake (RFC 6455 §4.1) goes to the app on a connection of its own with its
+ * {@code Upgrade} kept. If the app answers 101, the 101 goes to the client, the pipeline hears
+ * {@link ProtocolSwitched}, and both connections become a {@link Tunnel}; any other answer is
+ * forwarded as usual and that upstream connection is closed.
  */
 public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
@@ -55,6 +62,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private boolean responseStarted;
     private boolean informational;   // a 1xx response was forwarded; its empty last content is not the end
     private boolean headRequest;
+    private boolean upgrade;         // a WebSocket handshake: Upgrade kept, own upstream connection
     private long bodyBytes;
     private ScheduledFuture<?> headerTimeout;
 
@@ -89,6 +97,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         bodyBytes = 0;
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         headRequest = HttpMethod.HEAD.equals(request.method());
+        upgrade = isWebSocketHandshake(request);
         requestDone = request instanceof LastHttpContent;
         ctx.channel().config().setAutoRead(false);
 
@@ -99,14 +108,33 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         }
         rewrite(request, admitted);
         pending.add(request);
-        pool.acquire(ctx.channel().eventLoop()).addListener((Future<Channel> f) -> connected(f));
+        EventLoop loop = ctx.channel().eventLoop();
+        (upgrade ? pool.connect(loop) : pool.acquire(loop)).addListener((Future<Channel> f) -> connected(f));
+    }
+
+    /**
+     * A GET asking {@code Connection: upgrade} to {@code websocket} (RFC 6455 §4.1) with no body: any
+     * other Upgrade (h2c among them), or one on a request with a body, goes on as a plain request.
+     */
+    private static boolean isWebSocketHandshake(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        return HttpMethod.GET.equals(request.method())
+                && HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     /** RFC 9110 §7.6: what the app must see, and what it must never believe from the client. */
     private void rewrite(HttpRequest request, AdmittedRequest admitted) {
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         HttpHeaders headers = request.headers();
-        HopByHop.remove(headers);
+        if (upgrade) {
+            HopByHop.removeKeepingUpgrade(headers);
+        } else {
+            HopByHop.remove(headers);
+        }
         HopByHop.removeScimitarHeaders(headers);
         admitted.identity().writeTo(headers);
         String client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
@@ -212,7 +240,11 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
     private void onResponseHead(HttpResponse response) {
         int code = response.status().code();
-        if (code >= 100 && code < 200 && code != 101) {
+        if (code == 101) {
+            switchProtocols(response);
+            return;
+        }
+        if (code >= 100 && code < 200) {
             // 100 Continue and 103 Early Hints go to the client as they are; the final response follows.
             informational = true;
             var interim = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER);
@@ -223,7 +255,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         }
         cancelTimeout();
         responseStarted = true;
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        upstreamKeepAlive = !upgrade && HttpUtil.isKeepAlive(response);
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         HttpHeaders headers = response.headers();
         HopByHop.remove(headers);
@@ -235,6 +267,29 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         HttpUtil.setKeepAlive(response, clientKeepAlive);
         ctx.write(response, ctx.voidPromise());
+    }
+
+    /**
+     * The app switched protocols. Only to the WebSocket the client asked for (RFC 9110 §15.2.2: a
+     * server must not switch to a protocol the request did not name); anything else is a 502.
+     */
+    private void switchProtocols(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        if (!upgrade || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            fail(HttpResponseStatus.BAD_GATEWAY);
+            return;
+        }
+        cancelTimeout();
+        Channel app = upstream;
+        upstream = null;
+        active = false;
+        app.pipeline().get(UpstreamHandler.class).detach();
+        HopByHop.removeKeepingUpgrade(headers);
+        var switched = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER);
+        switched.headers().set(headers);
+        ctx.writeAndFlush(switched, ctx.voidPromise());
+        ctx.pipeline().fireUserEventTriggered(new ProtocolSwitched(HttpHeaderValues.WEBSOCKET.toString()));
+        Tunnel.splice(ctx.pipeline(), app);
     }
 
     void onUpstreamReadComplete() {

@@ -63,6 +63,14 @@ public final class UpstreamPool {
                 return loop.newSucceededFuture(channel);
             }
         }
+        return connect(loop);
+    }
+
+    /**
+     * A new connection on {@code loop}, never an idle one: for an upgrade, which keeps its connection
+     * for good, and which an idle connection the app is just closing on its keep-alive timeout would fail.
+     */
+    Future<Channel> connect(EventLoop loop) {
         Promise<Channel> promise = loop.newPromise();
         opened.increment();
         bootstrap.clone(loop).connect().addListener((ChannelFutureListener) f -> {

@@ -15,14 +15,18 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.scimitar.forward.AdmittedRequest;
 import io.scimitar.forward.LocalResponse;
+import io.scimitar.forward.ProtocolSwitched;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The listener's filter for each request: a request the codec could not parse, a request-target
  * {@link PathNormalizer} rejects, or a request the {@link AccessCheck} denies is answered here and
- * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it.
+ * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it. When
+ * the forwarder reports that the last admitted request switched protocols, the gate registers the
+ * connection with {@link LiveConnections} as that request's user and leaves the pipeline.
  */
 final class RequestGate extends ChannelInboundHandlerAdapter {
 
@@ -31,12 +35,28 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
 
     private final PathNormalizer normalizer;
     private final AccessCheck accessCheck;
+    private final Optional<LiveConnections> live;
+    private Verdict.Allow lastAllowed;  // the last admitted request: its verdict, method and path
+    private String lastMethod;
+    private String lastPath;
     private boolean passing;     // the body of an admitted request follows
     private boolean discarding;  // the body of a refused request follows
 
-    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck) {
+    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck, Optional<LiveConnections> live) {
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
+        this.live = Objects.requireNonNull(live, "live");
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ProtocolSwitched && lastAllowed != null) {
+            // The forwarder reads no next request before the response ends, so the switch is the last admitted one's.
+            lastAllowed.subject().ifPresent(subject -> live.ifPresent(
+                    registry -> registry.register(ctx.channel(), subject, lastMethod, lastPath)));
+            ctx.pipeline().remove(this);
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -90,6 +110,9 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                 }
                 switch (verdict) {
                     case Verdict.Allow allow -> {
+                        lastAllowed = allow;
+                        lastMethod = request.method().name();
+                        lastPath = normalized.path();
                         passing = hasBody;
                         ctx.fireChannelRead(new AdmittedRequest(request, normalized.requestTarget(), allow.identity()));
                     }

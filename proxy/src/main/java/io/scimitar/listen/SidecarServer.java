@@ -18,6 +18,7 @@ import io.scimitar.forward.ForwardingHandler;
 import io.scimitar.forward.UpstreamPool;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * The sidecar's HTTP/1.1 listener. The pipeline reads as the request travels: idle timeout ▸
  * HTTP/1.1 codec (line and header bounds) ▸ flow control (one message per read while paused) ▸
  * gate (normalize the path, check access) ▸ forwarder (stream to the app over pooled connections).
+ * A WebSocket upgrade the app accepts turns the connection into a byte tunnel, registered with
+ * {@link LiveConnections} when one is given so that revoking its user closes it.
  */
 public final class SidecarServer implements AutoCloseable {
 
@@ -37,16 +40,28 @@ public final class SidecarServer implements AutoCloseable {
     private final AccessCheck accessCheck;
     private final PathNormalizer normalizer;
     private final UpstreamPool pool;
+    private final Optional<LiveConnections> live;
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel serverChannel;
     private boolean closed;
 
+    /** A listener whose upgraded connections stay open until either end closes them. */
     public SidecarServer(SidecarSettings settings, AccessCheck accessCheck) {
+        this(settings, accessCheck, Optional.empty());
+    }
+
+    /** A listener that registers each upgraded connection with {@code live}, which closes it when its user is revoked. */
+    public SidecarServer(SidecarSettings settings, AccessCheck accessCheck, LiveConnections live) {
+        this(settings, accessCheck, Optional.of(live));
+    }
+
+    private SidecarServer(SidecarSettings settings, AccessCheck accessCheck, Optional<LiveConnections> live) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
         this.normalizer = new PathNormalizer(settings.maxRequestTargetLength());
         this.pool = new UpstreamPool(settings.forward());
+        this.live = live;
     }
 
     /** Binds and returns once the listener accepts connections; fails if the address cannot be bound. */
@@ -73,7 +88,7 @@ public final class SidecarServer implements AutoCloseable {
                                         settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast("http", new HttpServerCodec(decoder))
                                 .addLast("flow", new FlowControlHandler())
-                                .addLast("gate", new RequestGate(normalizer, accessCheck))
+                                .addLast("gate", new RequestGate(normalizer, accessCheck, live))
                                 .addLast("forward", new ForwardingHandler(pool, settings.forward()));
                     }
                 });
