@@ -209,7 +209,7 @@ public final class AccessDecider {
         /**
          * The decision with this reason about {@code user} (of {@link #index}) on {@code route}: the
          * memoised one when the last decision there had the same reason, else a new one remembered in
-         * its place. Racing threads may each build one; they are equal values, and a slot read
+         * its place. Racing threads may each build one (equal values for one reason), and a slot read
          * without a lock sees either null or a whole {@code Decision} (its fields are final).
          */
         Decision decision(DirectoryUser user, Route route, Decision.Reason reason) {
