@@ -71,6 +71,21 @@ public final class AccessDecider {
      * @param normalizedPath the path as {@code PathNormalizer} produced it; anything else matches no route
      */
     public Decision decide(RequestHeaders headers, String method, String normalizedPath) {
+        return decide(method, normalizedPath, Objects.requireNonNull(headers, "headers"), null);
+    }
+
+    /**
+     * Decides for a user already authenticated, by the value of the configured user claim: what
+     * {@code /explain} shows, and how an open WebSocket or HTTP/2 connection is checked again when
+     * the directory changes. The route must need a token (a public or unmatched route is decided
+     * as {@link #decide} would, without a user).
+     */
+    public Decision decideFor(String userClaim, String method, String normalizedPath) {
+        return decide(method, normalizedPath, null, Objects.requireNonNull(userClaim, "userClaim"));
+    }
+
+    /** The decision, from the request's token when {@code headers} is given, else for {@code userClaim}. */
+    private Decision decide(String method, String normalizedPath, RequestHeaders headers, String userClaim) {
         Policy currentPolicy = policy.get();
         MembershipIndex index = directory.current();
         Resolved table = resolvedFor(currentPolicy, index);
@@ -83,35 +98,16 @@ public final class AccessDecider {
         if (route.isPublic()) {
             return table.publicRoute[at];
         }
-        VerifiedToken token;
-        switch (authenticator.authenticate(headers)) {
-            case AuthResult.Rejected rejected -> {
-                return rejected.reason() == RejectReason.MISSING ? table.noToken[at] : table.invalidToken[at];
+        String user = userClaim;
+        if (headers != null) {
+            switch (authenticator.authenticate(headers)) {
+                case AuthResult.Rejected rejected -> {
+                    return rejected.reason() == RejectReason.MISSING ? table.noToken[at] : table.invalidToken[at];
+                }
+                case VerifiedToken verified -> user = verified.user();
             }
-            case VerifiedToken verified -> token = verified;
         }
-        return decideUser(table, index, route, token.user());
-    }
-
-    /**
-     * Decides for a user already authenticated, by the value of the configured user claim: what
-     * {@code /explain} shows, and how an open WebSocket or HTTP/2 connection is checked again when
-     * the directory changes. The route must need a token (a public or unmatched route is decided
-     * as {@link #decide} would, without a user).
-     */
-    public Decision decideFor(String userClaim, String method, String normalizedPath) {
-        Policy currentPolicy = policy.get();
-        MembershipIndex index = directory.current();
-        Resolved table = resolvedFor(currentPolicy, index);
-        Optional<Route> matched = currentPolicy.match(method, normalizedPath);
-        if (matched.isEmpty()) {
-            return table.noRoute;
-        }
-        Route route = matched.get();
-        if (route.isPublic()) {
-            return table.publicRoute[route.index()];
-        }
-        return decideUser(table, index, route, userClaim);
+        return decideUser(table, index, route, user);
     }
 
     private Decision decideUser(Resolved table, MembershipIndex index, Route route, String userClaim) {
