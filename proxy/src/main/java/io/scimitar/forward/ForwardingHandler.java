@@ -68,9 +68,11 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
-        // An HTTP/2 stream's channel is a child; TLS, if any, is on its parent, the connection.
-        Channel connection = context.channel().parent() != null ? context.channel().parent() : context.channel();
-        this.clientScheme = connection.pipeline().get(SslHandler.class) != null ? "https" : "http";
+        // An HTTP/2 stream's channel is a child: TLS, if any, is on its parent, the connection.
+        Channel channel = context.channel();
+        boolean tls = channel.pipeline().get(SslHandler.class) != null
+                || channel.parent() != null && channel.parent().pipeline().get(SslHandler.class) != null;
+        this.clientScheme = tls ? "https" : "http";
     }
 
     @Override

@@ -42,9 +42,9 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            // Also a FullHttpRequest (an HTTP/2 HEADERS frame with END_STREAM): admit owns it, body and all.
             admit(ctx, request);
-        }
-        if (msg instanceof HttpContent content) {
+        } else if (msg instanceof HttpContent content) {
             if (passing) {
                 passing = !(content instanceof LastHttpContent);
                 ctx.fireChannelRead(content);
@@ -52,7 +52,7 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                 discarding &= !(content instanceof LastHttpContent);
                 content.release();
             }
-        } else if (!(msg instanceof HttpRequest)) {
+        } else {
             ctx.fireChannelRead(msg);
         }
     }
