@@ -56,7 +56,9 @@ final class H2Client implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(
                                 Http2FrameCodecBuilder.forClient()
-                                        .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build(),
+                                        .initialSettings(Http2Settings.defaultSettings().pushEnabled(false))
+                                        // send what a test says, even past the server's SETTINGS_MAX_HEADER_LIST_SIZE
+                                        .encoderIgnoreMaxHeaderListSize(true).build(),
                                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                     }
                 })
@@ -65,6 +67,11 @@ final class H2Client implements AutoCloseable {
 
     boolean isOpen() {
         return connection.isActive();
+    }
+
+    /** Whether the server closed the connection within {@code millis}. */
+    boolean closedWithin(long millis) {
+        return connection.closeFuture().awaitUninterruptibly(millis);
     }
 
     /** Sends the request's head and then each of {@code parts} (HttpContent, the last one LastHttpContent) on a new stream. */

@@ -205,13 +205,16 @@ class SidecarHttp2Test {
 
     @Test
     void headersOverTheLimitAre431OnTheirStreamOnly() throws Exception {
-        var tooBig = tlsClient.send(overTls("/big-headers").header("X-Test-Allow", "yes")
-                .header("X-Filler", "a".repeat(17 * 1024)).build(), BodyHandlers.ofString());
-        assertThat(tooBig.statusCode()).isEqualTo(431);
-        var after = tlsClient.send(overTls("/after-431").header("X-Test-Allow", "yes").build(), BodyHandlers.ofString());
-        assertThat(after.statusCode()).isEqualTo(200);
-        assertThat(after.version()).isEqualTo(HttpClient.Version.HTTP_2);
-        assertThat(app.next().target()).isEqualTo("/after-431");
+        try (var client = new H2Client(cleartext.port())) {
+            // Over SETTINGS_MAX_HEADER_LIST_SIZE (16 KiB) but under the 1.25 times that ends the connection.
+            var tooBig = client.send(List.of(get("/big-headers", "x-filler", "a".repeat(17 * 1024))));
+            var fine = client.send(List.of(get("/beside-431")));
+            assertThat(await(tooBig).status()).isEqualTo(431);
+            assertThat(await(fine).status()).isEqualTo(200);
+            assertThat(await(client.send(List.of(get("/after-431")))).status()).isEqualTo(200);
+            assertThat(client.isOpen()).isTrue();
+        }
+        assertThat(List.of(app.next().target(), app.next().target())).containsExactlyInAnyOrder("/beside-431", "/after-431");
     }
 
     @Test
@@ -359,6 +362,17 @@ class SidecarHttp2Test {
             assertThat(client.isOpen()).isTrue();
             assertThat(app413.next().target()).isEqualTo("/small");
         }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedOnceItsStreamsAreDone() throws Exception {
+        var settings = new SidecarSettings("127.0.0.1", 0, PathNormalizer.DEFAULT_MAX_LENGTH, 16 * 1024,
+                Duration.ofMillis(300), ForwardSettings.toLoopback(app.port()));
+        try (var quick = new SidecarServer(settings, TEST_CHECK).start(); var client = new H2Client(quick.port())) {
+            assertThat(await(client.send(List.of(get("/before-idle")))).status()).isEqualTo(200);
+            assertThat(client.closedWithin(5_000)).isTrue();
+        }
+        assertThat(app.next().target()).isEqualTo("/before-idle");
     }
 
     @Test
