@@ -1,6 +1,6 @@
 package io.scimitar.listen;
 
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -50,7 +50,7 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
      * bounds what one client connection can take from the app (RFC 9113 §6.5.2 suggests at least 100).
      */
     static final int MAX_CONCURRENT_STREAMS = 100;
-    private static final AsciiString H2C = AsciiString.cached(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME.toString());
+    private static final CharSequence H2C = Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME;
 
     private final SidecarSettings settings;
     private final AccessCheck accessCheck;
@@ -101,7 +101,7 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
             pipeline.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, new H2cUpgrade(codec),
                     new ChannelInitializer<>() {
                         @Override
-                        protected void initChannel(io.netty.channel.Channel connection) {
+                        protected void initChannel(Channel connection) {
                             // The client sent the HTTP/2 preface: no HTTP/1.1 exchange will happen here.
                             removeHttp1Exchange(connection.pipeline());
                             addHttp2(connection.pipeline());
@@ -139,7 +139,7 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
 
     /** The codec that takes the connection to HTTP/2 once the 101 is written; {@code null} (Netty's "not this one") for other protocols. */
     private HttpServerUpgradeHandler.UpgradeCodec h2cUpgradeCodec(CharSequence protocol) {
-        if (!H2C.contentEqualsIgnoreCase(protocol)) {
+        if (!AsciiString.contentEqualsIgnoreCase(H2C, protocol)) {
             return null;
         }
         Http2FrameCodec codec = newHttp2Codec();
@@ -187,7 +187,7 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
 
         @Override
         protected boolean shouldHandleUpgradeRequest(HttpRequest request) {
-            return H2C.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))
+            return AsciiString.contentEqualsIgnoreCase(H2C, request.headers().get(HttpHeaderNames.UPGRADE))
                     && !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         }
     }
