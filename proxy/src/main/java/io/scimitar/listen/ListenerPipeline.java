@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -57,6 +58,8 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
     private final PathNormalizer normalizer;
     private final UpstreamPool pool;
     private final Optional<SslContext> tls;
+    private final Drain drain;
+    private final ChannelGroup connections;
     private final HttpDecoderConfig http1Decoder;
     private final Http2Settings http2Settings;
     private final StreamAdmission streamAdmission = new StreamAdmission();
@@ -66,19 +69,21 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
             stream.pipeline()
                     .addLast("h2", new Http2StreamFrameToHttpObjectCodec(true))
                     .addLast("flow", new FlowControlHandler())
-                    .addLast("gate", new RequestGate(normalizer, accessCheck))
+                    .addLast("gate", new RequestGate(normalizer, accessCheck, drain))
                     .addLast("stream", streamAdmission)
                     .addLast("forward", new ForwardingHandler(pool, settings.forward()));
         }
     };
 
     ListenerPipeline(SidecarSettings settings, AccessCheck accessCheck, PathNormalizer normalizer, UpstreamPool pool,
-            Optional<SslContext> tls) {
+            Optional<SslContext> tls, Drain drain, ChannelGroup connections) {
         this.settings = settings;
         this.accessCheck = accessCheck;
         this.normalizer = normalizer;
         this.pool = pool;
         this.tls = tls;
+        this.drain = drain;
+        this.connections = connections;
         this.http1Decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(settings.maxRequestTargetLength() + REQUEST_LINE_OVERHEAD)
                 .setMaxHeaderSize(settings.maxHeaderSize());
@@ -91,6 +96,7 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        connections.add(ch);
         ChannelPipeline pipeline = ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         if (tls.isPresent()) {
@@ -116,7 +122,7 @@ final class ListenerPipeline extends ChannelInitializer<SocketChannel> {
 
     private void addHttp1Exchange(ChannelPipeline pipeline) {
         pipeline.addLast("flow", new FlowControlHandler())
-                .addLast("gate", new RequestGate(normalizer, accessCheck))
+                .addLast("gate", new RequestGate(normalizer, accessCheck, drain))
                 .addLast("forward", new ForwardingHandler(pool, settings.forward()));
     }
 

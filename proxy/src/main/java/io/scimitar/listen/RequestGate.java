@@ -2,11 +2,13 @@ package io.scimitar.listen;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -22,21 +24,27 @@ import org.slf4j.LoggerFactory;
 /**
  * The listener's filter for each request: a request the codec could not parse, a request-target
  * {@link PathNormalizer} rejects, or a request the {@link AccessCheck} denies is answered here and
- * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it.
+ * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it. It
+ * also counts each admitted exchange in the {@link Drain} until the last part of its final
+ * response is written (or the connection closes), and refuses new requests with 503 while draining.
  */
-final class RequestGate extends ChannelInboundHandlerAdapter {
+final class RequestGate extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
     private static final String INVALID_TOKEN = "Bearer error=\"invalid_token\"";
 
     private final PathNormalizer normalizer;
     private final AccessCheck accessCheck;
+    private final Drain drain;
+    private boolean inFlight;    // an admitted exchange's final response is not yet fully written
+    private boolean interim;     // the response being written is a 1xx: its end is not the exchange's
     private boolean passing;     // the body of an admitted request follows
     private boolean discarding;  // the body of a refused request follows
 
-    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck) {
+    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck, Drain drain) {
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
+        this.drain = Objects.requireNonNull(drain, "drain");
     }
 
     @Override
@@ -73,11 +81,15 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean hasBody = !(request instanceof LastHttpContent);
+        if (drain.draining()) {
+            refuse(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, false, hasBody, false);
+            return;
+        }
         switch (normalizer.normalize(request.uri())) {
             case PathNormalizer.Rejected rejected -> {
                 LOG.atInfo().setMessage("request-target rejected").addKeyValue("event", "path_rejected")
                         .addKeyValue("reason", rejected.reason()).addKeyValue("detail", rejected.detail()).log();
-                refuse(ctx, request, HttpResponseStatus.valueOf(rejected.reason().status()), false, hasBody);
+                refuse(ctx, request, HttpResponseStatus.valueOf(rejected.reason().status()), false, hasBody, true);
             }
             case PathNormalizer.Normalized normalized -> {
                 Verdict verdict;
@@ -91,18 +103,20 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                 switch (verdict) {
                     case Verdict.Allow allow -> {
                         passing = hasBody;
+                        inFlight = true;
+                        drain.begin();
                         ctx.fireChannelRead(new AdmittedRequest(request, normalized.requestTarget(), allow.identity()));
                     }
                     case Verdict.Deny deny -> refuse(ctx, request, deny.denial().status(),
-                            deny.denial() == Verdict.Denial.UNAUTHENTICATED, hasBody);
+                            deny.denial() == Verdict.Denial.UNAUTHENTICATED, hasBody, true);
                 }
             }
         }
     }
 
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
-            boolean challenge, boolean hasBody) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+            boolean challenge, boolean hasBody, boolean mayKeepAlive) {
+        boolean keepAlive = mayKeepAlive && HttpUtil.isKeepAlive(request);
         ReferenceCountUtil.release(request);
         discarding = hasBody;
         var response = LocalResponse.of(status, keepAlive);
@@ -113,5 +127,32 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (inFlight) {
+            if (msg instanceof HttpResponse response) {
+                int code = response.status().code();
+                interim = code >= 100 && code < 200 && code != 101;
+            }
+            if (msg instanceof LastHttpContent && !interim) {
+                finished();
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (inFlight) {
+            finished();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void finished() {
+        inFlight = false;
+        drain.end();
     }
 }

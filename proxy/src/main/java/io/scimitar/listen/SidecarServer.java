@@ -6,14 +6,20 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.scimitar.forward.UpstreamPool;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +38,8 @@ public final class SidecarServer implements AutoCloseable {
     private final PathNormalizer normalizer;
     private final UpstreamPool pool;
     private final Optional<SslContext> tls;
+    private final Drain drain = new Drain();
+    private final ChannelGroup connections = new DefaultChannelGroup("sidecar-connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel serverChannel;
@@ -58,7 +66,7 @@ public final class SidecarServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ListenerPipeline(settings, accessCheck, normalizer, pool, tls));
+                .childHandler(new ListenerPipeline(settings, accessCheck, normalizer, pool, tls, drain, connections));
         try {
             serverChannel = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the checked BindException undeclared
@@ -85,7 +93,43 @@ public final class SidecarServer implements AutoCloseable {
         return pool.connectionsOpened();
     }
 
-    /** Stops accepting and closes every connection at once; draining in-flight requests is not done here. */
+    /**
+     * SIGTERM's first step: stops accepting connections, answers new requests on open ones with 503
+     * and waits, up to {@code timeout}, for the exchanges in flight to finish; then {@link #close()}
+     * cuts whatever is left. Returns how many exchanges were still in flight when it gave up (0 when
+     * everything finished).
+     */
+    public int drain(Duration timeout) {
+        synchronized (this) {
+            if (serverChannel == null || closed) {
+                return 0;
+            }
+            serverChannel.close().syncUninterruptibly();
+        }
+        LOG.atInfo().setMessage("draining").addKeyValue("event", "sidecar_draining")
+                .addKeyValue("in_flight", drain.inFlight()).addKeyValue("timeout_ms", timeout.toMillis()).log();
+        try {
+            drain.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return 0;
+        } catch (TimeoutException e) {
+            int left = drain.inFlight();
+            LOG.atWarn().setMessage("drain timed out").addKeyValue("event", "sidecar_drain_timeout")
+                    .addKeyValue("in_flight", left).log();
+            return left;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return drain.inFlight();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the drain future cannot fail", e);
+        }
+    }
+
+    /** Whether {@link #drain} has begun: readiness turns false so the load balancer stops sending. */
+    public boolean draining() {
+        return drain.draining();
+    }
+
+    /** Stops accepting and closes every connection at once; {@link #drain} first lets in-flight requests finish. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -95,6 +139,7 @@ public final class SidecarServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        connections.close().awaitUninterruptibly();
         shutdownGroups();
         LOG.atInfo().setMessage("sidecar stopped").addKeyValue("event", "sidecar_stopped").log();
     }
