@@ -145,8 +145,11 @@ public final class SidecarLauncher {
         var forward = new ForwardSettings(upstream.getHost(), upstream.getPort(), sidecar.connectTimeout(),
                 sidecar.responseHeadersTimeout(), sidecar.idleTimeout(), sidecar.maxBodyBytes(),
                 MAX_IDLE_UPSTREAM_PER_LOOP);
-        return new SidecarSettings(sidecar.listen().host(), sidecar.listen().port(), PathNormalizer.DEFAULT_MAX_LENGTH,
-                MAX_HEADER_BYTES, sidecar.idleTimeout(), forward);
+        var settings = new SidecarSettings(sidecar.listen().host(), sidecar.listen().port(),
+                PathNormalizer.DEFAULT_MAX_LENGTH, MAX_HEADER_BYTES, sidecar.idleTimeout(), forward);
+        // The config validated that tls.cert and tls.key come together.
+        return sidecar.tlsCert().isPresent()
+                ? settings.withTls(sidecar.tlsCert().get(), sidecar.tlsKey().orElseThrow()) : settings;
     }
 
     /** Closes in reverse order of starting; a failure to close is added to {@code cause}, not thrown. */

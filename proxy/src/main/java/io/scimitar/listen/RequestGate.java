@@ -50,9 +50,9 @@ final class RequestGate extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            // Also a FullHttpRequest (an HTTP/2 HEADERS frame with END_STREAM): admit owns it, body and all.
             admit(ctx, request);
-        }
-        if (msg instanceof HttpContent content) {
+        } else if (msg instanceof HttpContent content) {
             if (passing) {
                 passing = !(content instanceof LastHttpContent);
                 ctx.fireChannelRead(content);
@@ -60,7 +60,7 @@ final class RequestGate extends ChannelDuplexHandler {
                 discarding &= !(content instanceof LastHttpContent);
                 content.release();
             }
-        } else if (!(msg instanceof HttpRequest)) {
+        } else {
             ctx.fireChannelRead(msg);
         }
     }
