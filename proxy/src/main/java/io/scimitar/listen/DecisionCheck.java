@@ -10,8 +10,10 @@ import io.scimitar.index.DirectoryUser;
 import io.scimitar.index.MembershipIndex;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The request path's {@link AccessCheck}: the {@link AccessDecider}'s decision, counted in the
@@ -24,6 +26,8 @@ public final class DecisionCheck implements AccessCheck {
     private final DirectoryIndex directory;
     private final SidecarMetrics metrics;
     private final AuditLog audit;
+    /** The identities of the current directory version; replaced whole when the version changes. */
+    private volatile Identities identities;
 
     public DecisionCheck(AccessDecider decider, DirectoryIndex directory, SidecarMetrics metrics, AuditLog audit) {
         this.decider = Objects.requireNonNull(decider, "decider");
@@ -57,20 +61,48 @@ public final class DecisionCheck implements AccessCheck {
 
     /**
      * The identity the app receives, read from the directory version the decision was made
-     * against or a later one; empty (and so denied: fail closed) if the user was deleted since.
+     * against or a later one; empty (and so denied: fail closed) if the user was deleted or
+     * deactivated since. Built once per (user, directory version) and reused: most requests come
+     * from users who made one a moment ago.
      */
     private Optional<ForwardedIdentity> identity(Decision decision) {
+        if (decision.user().isEmpty()) {
+            return Optional.empty();
+        }
         MembershipIndex index = directory.current();
-        Optional<DirectoryUser> found = decision.user().flatMap(u -> index.userById(u.id()));
+        Identities table = identities;
+        if (table == null || table.index != index) {
+            table = new Identities(index); // racing threads build equal tables; the last write wins
+            identities = table;
+        }
+        Optional<DirectoryUser> found = index.userById(decision.user().get().id());
         if (found.isEmpty() || !found.get().active()) {
             return Optional.empty();
         }
         DirectoryUser user = found.get();
+        Optional<ForwardedIdentity> identity = table.byUser.get(user);
+        if (identity == null) {
+            identity = Optional.of(build(user, index));
+            table.byUser.putIfAbsent(user, identity);
+        }
+        return identity;
+    }
+
+    private static ForwardedIdentity build(DirectoryUser user, MembershipIndex index) {
         List<String> groups = new ArrayList<>(user.groupCount());
         for (int i = 0; i < user.groupCount(); i++) {
             groups.add(index.displayName(user.groupOrdinal(i)));
         }
-        return Optional.of(new ForwardedIdentity(user.userName(), user.id(), user.email().orElse(""), groups,
-                index.version()));
+        return new ForwardedIdentity(user.userName(), user.id(), user.email().orElse(""), groups, index.version());
+    }
+
+    /** The identities built for one directory version, by user (identity-keyed: each version's users are its own). */
+    private static final class Identities {
+        final MembershipIndex index;
+        final Map<DirectoryUser, Optional<ForwardedIdentity>> byUser = new ConcurrentHashMap<>();
+
+        Identities(MembershipIndex index) {
+            this.index = index;
+        }
     }
 }
