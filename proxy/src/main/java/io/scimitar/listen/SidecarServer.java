@@ -7,6 +7,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -17,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -106,10 +110,17 @@ public final class SidecarServer implements AutoCloseable {
             }
             serverChannel.close().syncUninterruptibly();
         }
+        CompletableFuture<Void> idle = drain.start();
+        // HTTP/2 clients are told to open no new streams (RFC 9113 §6.8); streams in flight go on.
+        for (Channel connection : connections) {
+            if (connection.pipeline().get(Http2FrameCodec.class) != null) {
+                connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            }
+        }
         LOG.atInfo().setMessage("draining").addKeyValue("event", "sidecar_draining")
                 .addKeyValue("in_flight", drain.inFlight()).addKeyValue("timeout_ms", timeout.toMillis()).log();
         try {
-            drain.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            idle.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return 0;
         } catch (TimeoutException e) {
             int left = drain.inFlight();
@@ -122,6 +133,11 @@ public final class SidecarServer implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("the drain future cannot fail", e);
         }
+    }
+
+    /** Exchanges admitted and not yet fully answered, on every connection and stream. */
+    int inFlight() {
+        return drain.inFlight();
     }
 
     /** Whether {@link #drain} has begun: readiness turns false so the load balancer stops sending. */

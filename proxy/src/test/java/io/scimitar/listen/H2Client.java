@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -48,6 +49,8 @@ final class H2Client implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel connection;
+    /** Completes with the error code of the first GOAWAY the server sends. */
+    final CompletableFuture<Long> goAway = new CompletableFuture<>();
 
     H2Client(int port) throws InterruptedException {
         connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -59,7 +62,16 @@ final class H2Client implements AutoCloseable {
                                         .initialSettings(Http2Settings.defaultSettings().pushEnabled(false))
                                         // send what a test says, even past the server's SETTINGS_MAX_HEADER_LIST_SIZE
                                         .encoderIgnoreMaxHeaderListSize(true).build(),
-                                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                                new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        if (msg instanceof Http2GoAwayFrame frame) {
+                                            goAway.complete(frame.errorCode());
+                                        }
+                                        io.netty.util.ReferenceCountUtil.release(msg);
+                                    }
+                                });
                     }
                 })
                 .connect(InetAddress.getLoopbackAddress(), port).sync().channel();

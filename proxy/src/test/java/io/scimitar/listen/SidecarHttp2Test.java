@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Error;
 import io.scimitar.forward.ForwardSettings;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
@@ -337,6 +338,28 @@ class SidecarHttp2Test {
                 slowApp.releaseStalled();
             }
             assertThat(List.of(slowApp.next().target(), slowApp.next().target())).contains("/quick", "/stall");
+        }
+    }
+
+    @Test
+    void drainingSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
+        try (var heldApp = new EchoApp();
+                var draining = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
+                        ForwardSettings.toLoopback(heldApp.port())), TEST_CHECK).start();
+                var client = new H2Client(draining.port())) {
+            var held = client.send(List.of(get("/stall")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (draining.inFlight() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the app holds /stall's answer; this waits for the sidecar to admit it
+            }
+            assertThat(draining.inFlight()).isEqualTo(1);
+            var drained = CompletableFuture.supplyAsync(() -> draining.drain(Duration.ofSeconds(10)));
+
+            assertThat(client.goAway.get(10, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+            assertThat(drained).isNotDone();
+            heldApp.releaseStalled();
+            assertThat(await(held).status()).isEqualTo(200);
+            assertThat(drained.get(10, TimeUnit.SECONDS)).as("nothing cut off").isZero();
         }
     }
 
