@@ -6,6 +6,7 @@ import static io.scimitar.e2e.SidecarFixture.KEN;
 import static io.scimitar.e2e.SidecarFixture.LINUS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -88,7 +89,7 @@ class AccessPathsTest {
     @MethodSource("cases")
     void theClientGetsTheStatusAndTheAppSeesTheVerifiedIdentityOrNothing(Case c) throws Exception {
         STACK.app().forget();
-        var headers = new java.util.ArrayList<>(c.credentials().apply(STACK));
+        var headers = new ArrayList<>(c.credentials().apply(STACK));
         boolean hasBody = c.method().equals("POST");
         if (hasBody) {
             headers.add("Content-Length: 5");

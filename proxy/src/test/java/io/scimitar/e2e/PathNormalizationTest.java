@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -137,7 +138,7 @@ class PathNormalizationTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theTableHasAtLeastFortyRows() {
         assertThat(table()).hasSizeGreaterThanOrEqualTo(40);
     }

@@ -2,11 +2,13 @@ package io.scimitar.e2e;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -98,11 +100,6 @@ final class RecordingApp implements AutoCloseable {
         received.clear();
     }
 
-    /** Whether nothing was received that the test did not take yet. */
-    boolean sawNothing() {
-        return received.isEmpty();
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             var headers = new TreeMap<String, List<String>>();
@@ -120,7 +117,7 @@ final class RecordingApp implements AutoCloseable {
                 }
             }
             MessageDigest digest = sha256();
-            var kept = new java.io.ByteArrayOutputStream();
+            var kept = new ByteArrayOutputStream();
             long length = 0;
             try (InputStream in = exchange.getRequestBody()) {
                 byte[] buffer = new byte[64 * 1024];
@@ -153,7 +150,7 @@ final class RecordingApp implements AutoCloseable {
             }
             return;
         }
-        byte[] answer = mode.equals("digest") ? (length + " " + hex).getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+        byte[] answer = mode.equals("digest") ? (length + " " + hex).getBytes(StandardCharsets.US_ASCII)
                 : body;
         boolean chunked = mode.equals("echo-chunked");
         exchange.sendResponseHeaders(200, chunked ? 0 : answer.length == 0 ? -1 : answer.length);

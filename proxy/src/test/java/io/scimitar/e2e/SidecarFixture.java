@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -202,10 +202,6 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
         return rsaKey;
     }
 
-    ECKey ecKey() {
-        return ecKey;
-    }
-
     /** Claims that pass every check, naming {@code user} in the configured user claim. */
     JWTClaimsSet.Builder claims(String user) {
         Instant now = Instant.now();
@@ -233,27 +229,17 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
         return "Authorization: Bearer " + token(user);
     }
 
-    RSASSASigner rsaSigner() {
+    /** {@code claims} signed with the published RSA key under {@code header}, whatever that header says. */
+    String signRs256(JWSHeader.Builder header, JWTClaimsSet claims) {
         try {
-            return new RSASSASigner(rsaKey);
+            return Tokens.sign(header.build(), claims, new RSASSASigner(rsaKey));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    ECDSASigner ecSigner() {
-        try {
-            return new ECDSASigner(ecKey);
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    String signRs256(com.nimbusds.jose.JWSHeader.Builder header, JWTClaimsSet claims) {
-        return Tokens.sign(header.build(), claims, rsaSigner());
-    }
-
-    com.nimbusds.jose.JWSHeader.Builder rs256Header() {
+    /** An RS256 header naming the published RSA key. */
+    JWSHeader.Builder rs256Header() {
         return Tokens.header(JWSAlgorithm.RS256, rsaKey.getKeyID());
     }
 

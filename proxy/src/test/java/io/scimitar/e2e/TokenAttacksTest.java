@@ -7,7 +7,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import io.scimitar.authn.Tokens;
@@ -122,9 +124,9 @@ class TokenAttacksTest {
         }
     }
 
-    private static com.nimbusds.jose.crypto.RSASSASigner signer(RSAKey key) {
+    private static RSASSASigner signer(RSAKey key) {
         try {
-            return new com.nimbusds.jose.crypto.RSASSASigner(key);
+            return new RSASSASigner(key);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -133,7 +135,7 @@ class TokenAttacksTest {
     /** The header and signature of {@code token} around another payload. */
     private static String tamper(String token, JWTClaimsSet payload) {
         String[] parts = token.split("\\.");
-        String body = com.nimbusds.jose.util.Base64URL.encode(payload.toString()).toString();
+        String body = Base64URL.encode(payload.toString()).toString();
         return parts[0] + "." + body + "." + parts[2];
     }
 
