@@ -12,4 +12,19 @@ public interface ReadinessCheck {
 
     /** Whether this condition holds now; must not block. */
     boolean ready();
+
+    /** A check named {@code name} that reads {@code ready}, which must be as cheap as a flag. */
+    static ReadinessCheck of(String name, java.util.function.BooleanSupplier ready) {
+        return new ReadinessCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean ready() {
+                return ready.getAsBoolean();
+            }
+        };
+    }
 }

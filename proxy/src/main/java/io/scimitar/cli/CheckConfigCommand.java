@@ -10,18 +10,29 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code scimitar check-config}: validates the configuration as {@code receiver} would and prints
- * the effective values as YAML, each with where it came from. Secrets appear only as fingerprints.
+ * {@code scimitar check-config}: validates the configuration as {@code receiver} (or, with
+ * {@code --for proxy}, as {@code proxy}) would and prints the effective values as YAML, each with
+ * where it came from. Secrets appear only as fingerprints.
  */
 @Command(name = "check-config", description = {
-        "Validate the configuration as 'receiver' would and print the effective values",
-        "(secrets redacted). Exit status 2 when it is not valid."})
+        "Validate the configuration as 'receiver' (or, with --for proxy, as 'proxy') would and print",
+        "the effective values (secrets redacted). Exit status 2 when it is not valid."})
 final class CheckConfigCommand implements Callable<Integer> {
 
+    /** The commands whose configuration can be checked. */
+    enum Mode {
+        receiver, proxy
+    }
+
     private final Scimitar parent;
+
+    @Option(names = "--for", paramLabel = "COMMAND", defaultValue = "receiver",
+            description = "Check as this command would: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    private Mode mode;
 
     @Spec
     private CommandSpec spec;
@@ -32,7 +43,14 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ScimitarConfig config = parent.loadConfig(Profile.RECEIVER).requireTokens();
+        ScimitarConfig config = switch (mode) {
+            case receiver -> parent.loadConfig(Profile.RECEIVER).requireTokens();
+            case proxy -> {
+                ScimitarConfig proxy = parent.loadConfig(Profile.PROXY);
+                proxy.sidecar().requireComplete();
+                yield proxy.isSet(ConfigKey.SCIM_LISTEN) ? proxy.requireTokens() : proxy;
+            }
+        };
         PrintWriter out = spec.commandLine().getOut();
         out.print(render(config));
         out.flush();
@@ -46,17 +64,23 @@ final class CheckConfigCommand implements Callable<Integer> {
         out.append("# scimitar: the configuration is valid. Effective values (environment > ")
                 .append(config.file().map(f -> "file " + f).orElse("no file"))
                 .append(" > defaults):\n");
-        out.append("scim:\n");
-        line(out, config, ConfigKey.SCIM_LISTEN, quoted(scim.listen().toString()), "");
-        line(out, config, ConfigKey.SCIM_TOKEN, scim.token().map(t -> quoted(t.toString())).orElse(""), "");
-        line(out, config, ConfigKey.SCIM_TOKEN_FILE, scim.tokenFile().map(f -> quoted(f.toString())).orElse(""),
-                scim.tokenFile().isEmpty() ? "" : "; " + scim.tokenFileTokens().size() + " token(s) now, sha256 "
-                        + scim.tokenFileTokens().stream().map(Secret::fingerprint).collect(Collectors.joining(" ")));
-        line(out, config, ConfigKey.SCIM_MAX_BODY_BYTES, Integer.toString(scim.maxBodyBytes()), "");
-        line(out, config, ConfigKey.SCIM_BASE_URL, scim.baseUrl().map(u -> quoted(u.toString())).orElse(""), "");
-        line(out, config, ConfigKey.SCIM_GROUP_DISPLAY_NAME_UNIQUE, Boolean.toString(scim.groupDisplayNameUnique()), "");
-        line(out, config, ConfigKey.SCIM_MAX_RESULTS, Integer.toString(scim.maxResults()), "");
-        line(out, config, ConfigKey.STORE, quoted(config.store().text()), "");
+        String group = "";
+        for (ConfigKey key : ConfigKey.values()) {
+            int dot = key.path().lastIndexOf('.');
+            String keyGroup = dot < 0 ? "" : key.path().substring(0, dot);
+            if (!keyGroup.isEmpty() && !keyGroup.equals(group)) {
+                out.append(keyGroup).append(":\n");
+            }
+            group = keyGroup;
+            String value = config.display(key);
+            String note = "";
+            if (key == ConfigKey.SCIM_TOKEN_FILE && scim.tokenFile().isPresent()) {
+                note = "; " + scim.tokenFileTokens().size() + " token(s) now, sha256 "
+                        + scim.tokenFileTokens().stream().map(Secret::fingerprint).collect(Collectors.joining(" "));
+            }
+            boolean plain = value.isEmpty() || value.matches("-?\\d+|true|false");
+            line(out, config, key, plain ? value : quoted(value), note);
+        }
         return out.toString();
     }
 

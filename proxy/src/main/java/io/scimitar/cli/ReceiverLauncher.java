@@ -3,6 +3,8 @@ package io.scimitar.cli;
 import io.scimitar.config.ScimConfig;
 import io.scimitar.config.ScimitarConfig;
 import io.scimitar.config.Secret;
+import io.scimitar.index.DirectoryIndex;
+import io.scimitar.index.UserKey;
 import io.scimitar.scim.http.BearerTokens;
 import io.scimitar.scim.http.ScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
@@ -55,6 +57,11 @@ public final class ReceiverLauncher {
         @Override
         public long version() {
             return store.changeLog().currentVersion();
+        }
+
+        @Override
+        public DirectoryIndex followIndex(UserKey userKey) {
+            return DirectoryIndex.follow(store, view, userKey);
         }
 
         @Override

@@ -2,11 +2,13 @@ package io.scimitar.cli;
 
 import io.scimitar.config.ListenAddress;
 import io.scimitar.config.StoreLocation;
+import io.scimitar.index.DirectoryIndex;
+import io.scimitar.index.UserKey;
 import io.scimitar.scim.http.ScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
 
 /** A started SCIM receiver: its server and the directory behind it. Closing stops the server, then the store. */
-public final class RunningReceiver implements AutoCloseable {
+public final class RunningReceiver implements Scimitar.Service {
 
     private final ScimServer server;
     private final OpenDirectory directory;
@@ -27,16 +29,15 @@ public final class RunningReceiver implements AutoCloseable {
     }
 
     /**
-     * The local URL of the SCIM endpoints. A wildcard listen address is shown as loopback, the
-     * address a person on this machine can paste into curl.
+     * The local URL of the SCIM endpoints, as a person on this machine can paste it into curl.
      */
     public String scimUrl() {
-        String host = switch (listen.host()) {
-            case "0.0.0.0" -> "127.0.0.1";
-            case "::", "0:0:0:0:0:0:0:0" -> "[::1]";
-            default -> listen.urlHost();
-        };
-        return "http://" + host + ":" + port() + ScimServerSettings.DEFAULT_BASE_PATH;
+        return "http://" + listen.localUrlHost() + ":" + port() + ScimServerSettings.DEFAULT_BASE_PATH;
+    }
+
+    /** The sidecar's membership index of this receiver's directory, following its change log in-process. */
+    public DirectoryIndex followIndex(UserKey userKey) {
+        return directory.followIndex(userKey);
     }
 
     /** The one line printed on stdout once the receiver accepts requests. */

@@ -10,11 +10,14 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -61,7 +64,7 @@ public final class Scimitar {
         CommandLine cmd = new CommandLine(scimitar)
                 .addSubcommand(new ReceiverCommand(scimitar))
                 .addSubcommand(new DemoCommand(scimitar))
-                .addSubcommand(new ProxyCommand())
+                .addSubcommand(new ProxyCommand(scimitar))
                 .addSubcommand(new VersionCommand())
                 .addSubcommand(new CheckConfigCommand(scimitar));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -94,16 +97,39 @@ public final class Scimitar {
 
     /** Loads and validates the configuration for {@code profile}. */
     ScimitarConfig loadConfig(Profile profile) {
-        return new ConfigLoader(context.env()).load(configFile(), profile);
+        return loadConfig(profile, Map.of());
+    }
+
+    /** Loads the configuration with {@code fixed} environment variables taking precedence over the process's. */
+    ScimitarConfig loadConfig(Profile profile, Map<String, String> fixed) {
+        Map<String, String> env = new HashMap<>(context.env());
+        env.putAll(fixed);
+        return new ConfigLoader(env).load(configFile(), profile);
+    }
+
+    /** Starts a sidecar from {@code config}. */
+    RunningSidecar startSidecar(ScimitarConfig config, List<Secret> extraTokens) {
+        return new SidecarLauncher(context.directories()).start(config, extraTokens);
+    }
+
+    /** Starts the receiver and serves until the process is asked to stop; see {@link #serve(Service, PrintWriter, Consumer)}. */
+    int serve(ScimitarConfig config, List<Secret> extraTokens, PrintWriter out, Consumer<RunningReceiver> banner)
+            throws InterruptedException {
+        return serve(() -> new ReceiverLauncher(context.directories()).start(config, extraTokens), out, banner);
+    }
+
+    /** Starts the sidecar (with its embedded receiver) and serves until the process is asked to stop. */
+    int serveSidecar(ScimitarConfig config, PrintWriter out) throws InterruptedException {
+        return serve(() -> startSidecar(config, List.of()), out, running -> { });
     }
 
     /**
-     * Starts the receiver, prints {@code banner} and then the ready line on {@code out}, and serves
-     * until the process is asked to stop.
+     * Starts a service, prints {@code banner} and then its ready line on {@code out}, and serves
+     * until the process is asked to stop; then closes it (which drains it first).
      */
-    int serve(ScimitarConfig config, List<Secret> extraTokens, PrintWriter out, Consumer<RunningReceiver> banner)
+    <T extends Service> int serve(Supplier<T> start, PrintWriter out, Consumer<T> banner)
             throws InterruptedException {
-        RunningReceiver running = new ReceiverLauncher(context.directories()).start(config, extraTokens);
+        T running = start.get();
         try {
             banner.accept(running);
             out.println(running.readyLine());
@@ -114,6 +140,14 @@ public final class Scimitar {
             throw e;
         }
         return 0;
+    }
+
+    /** A started long-running service: the line that says it is ready, and how it stops. */
+    interface Service extends AutoCloseable {
+        String readyLine();
+
+        @Override
+        void close();
     }
 
     /** An exception as one line: its message and the innermost cause's, without a stack trace. */

@@ -1,5 +1,6 @@
 package io.scimitar.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,10 @@ public interface StopSignal {
                 } catch (RuntimeException e) {
                     log.atError().setMessage("shutdown failed").addKeyValue("event", "shutdown_failed").setCause(e).log();
                     status = 1;
+                }
+                // Stopping logback drains its asynchronous appenders: the last audit lines are written, not lost.
+                if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+                    logback.stop();
                 }
                 System.out.flush();
                 System.err.flush();

@@ -17,7 +17,27 @@ public enum ConfigKey {
     SCIM_BASE_URL("scim.base-url", false),
     SCIM_GROUP_DISPLAY_NAME_UNIQUE("scim.group-display-name-unique", false),
     SCIM_MAX_RESULTS("scim.max-results", false),
-    STORE("store", false);
+    STORE("store", false),
+
+    LISTEN("listen", false),
+    ADMIN_LISTEN("admin.listen", false),
+    UPSTREAM("upstream", false),
+    POLICY("policy", false),
+    AUTH_JWKS_URL("auth.jwks-url", false),
+    AUTH_ISSUER("auth.issuer", false),
+    AUTH_AUDIENCE("auth.audience", false),
+    AUTH_USER_CLAIM("auth.user-claim", false),
+    AUTH_USER_ATTRIBUTE("auth.user-attribute", false),
+    AUTH_COOKIE("auth.cookie", false),
+    AUTH_ALB_ARN("auth.alb-arn", false),
+    AUTH_ALB_KEY_URL("auth.alb-key-url", false),
+    TLS_CERT("tls.cert", false),
+    TLS_KEY("tls.key", false),
+    MAX_BODY_BYTES("max-body-bytes", false),
+    TIMEOUT_CONNECT("timeouts.connect", false),
+    TIMEOUT_RESPONSE_HEADERS("timeouts.response-headers", false),
+    TIMEOUT_IDLE("timeouts.idle", false),
+    DRAIN_TIMEOUT("drain-timeout", false);
 
     /** The prefix of every Scimitar environment variable. */
     public static final String ENV_PREFIX = "SCIMITAR_";

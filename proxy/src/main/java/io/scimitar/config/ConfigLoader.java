@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -24,6 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +40,8 @@ public final class ConfigLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private final Map<String, String> env;
 
@@ -194,7 +200,7 @@ public final class ConfigLoader {
             ListenAddress listen = ListenAddress.parse(text(ConfigKey.SCIM_LISTEN, profile.defaultListen()))
                     .orElseThrow(() -> invalid(ConfigKey.SCIM_LISTEN, "expected host:port with a port 0-65535"));
             Optional<Secret> token = optional(ConfigKey.SCIM_TOKEN).map(this::token);
-            Optional<Path> tokenFile = optional(ConfigKey.SCIM_TOKEN_FILE).map(this::path);
+            Optional<Path> tokenFile = optional(ConfigKey.SCIM_TOKEN_FILE).map(v -> path(ConfigKey.SCIM_TOKEN_FILE, v));
             List<Secret> fileTokens = tokenFile.map(this::tokenFileTokens).orElse(List.of());
             int maxBodyBytes = integer(ConfigKey.SCIM_MAX_BODY_BYTES, ScimConfig.DEFAULT_MAX_BODY_BYTES,
                     ScimConfig.MIN_MAX_BODY_BYTES, ScimConfig.MAX_MAX_BODY_BYTES);
@@ -212,7 +218,147 @@ public final class ConfigLoader {
                     maxResults);
             Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
             raw.forEach((key, value) -> sources.put(key, value.source()));
-            return new ScimitarConfig(file, scim, store, sources);
+            return new ScimitarConfig(file, scim, store, sidecar(), sources);
+        }
+
+        private SidecarConfig sidecar() {
+            String attribute = text(ConfigKey.AUTH_USER_ATTRIBUTE, SidecarConfig.DEFAULT_USER_ATTRIBUTE).strip();
+            String knownAttribute = SidecarConfig.USER_ATTRIBUTES.stream().filter(a -> a.equalsIgnoreCase(attribute))
+                    .findFirst().orElseThrow(() -> invalid(ConfigKey.AUTH_USER_ATTRIBUTE,
+                            "expected one of " + String.join(", ", SidecarConfig.USER_ATTRIBUTES)));
+            return new SidecarConfig(
+                    listenAddress(ConfigKey.LISTEN, profile.defaultSidecarListen()),
+                    listenAddress(ConfigKey.ADMIN_LISTEN, SidecarConfig.DEFAULT_ADMIN_LISTEN),
+                    optional(ConfigKey.UPSTREAM).map(v -> upstream(v)),
+                    optional(ConfigKey.POLICY).map(v -> path(ConfigKey.POLICY, v)),
+                    optional(ConfigKey.AUTH_JWKS_URL).map(v -> httpUrl(ConfigKey.AUTH_JWKS_URL, v)),
+                    optional(ConfigKey.AUTH_ISSUER).map(v -> word(ConfigKey.AUTH_ISSUER, v)),
+                    optional(ConfigKey.AUTH_AUDIENCE).map(v -> word(ConfigKey.AUTH_AUDIENCE, v)),
+                    word(ConfigKey.AUTH_USER_CLAIM, text(ConfigKey.AUTH_USER_CLAIM, SidecarConfig.DEFAULT_USER_CLAIM)),
+                    knownAttribute,
+                    optional(ConfigKey.AUTH_COOKIE).map(v -> cookieName(v)),
+                    optional(ConfigKey.AUTH_ALB_ARN).map(v -> albArn(v)),
+                    optional(ConfigKey.AUTH_ALB_KEY_URL).map(v -> httpUrl(ConfigKey.AUTH_ALB_KEY_URL, v)),
+                    optional(ConfigKey.TLS_CERT).map(v -> readableFile(ConfigKey.TLS_CERT, v)),
+                    optional(ConfigKey.TLS_KEY).map(v -> readableFile(ConfigKey.TLS_KEY, v)),
+                    integer(ConfigKey.MAX_BODY_BYTES, (int) SidecarConfig.DEFAULT_MAX_BODY_BYTES, 0, Integer.MAX_VALUE),
+                    duration(ConfigKey.TIMEOUT_CONNECT, SidecarConfig.DEFAULT_CONNECT_TIMEOUT),
+                    duration(ConfigKey.TIMEOUT_RESPONSE_HEADERS, SidecarConfig.DEFAULT_RESPONSE_HEADERS_TIMEOUT),
+                    duration(ConfigKey.TIMEOUT_IDLE, SidecarConfig.DEFAULT_IDLE_TIMEOUT),
+                    duration(ConfigKey.DRAIN_TIMEOUT, SidecarConfig.DEFAULT_DRAIN_TIMEOUT));
+        }
+
+        private ListenAddress listenAddress(ConfigKey key, String fallback) {
+            return ListenAddress.parse(text(key, fallback))
+                    .orElseThrow(() -> invalid(key, "expected host:port with a port 0-65535"));
+        }
+
+        /** The app: plain HTTP on a host and port, nothing else (the path is the request's own). */
+        private URI upstream(String value) {
+            String expected = "expected http://host:port, e.g. http://127.0.0.1:8080";
+            URI uri = uri(ConfigKey.UPSTREAM, value, expected);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+                    || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
+                throw invalid(ConfigKey.UPSTREAM, expected);
+            }
+            return uri;
+        }
+
+        private URI httpUrl(ConfigKey key, String value) {
+            String expected = "expected an absolute http(s) URL";
+            URI uri = uri(key, value, expected);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+                throw invalid(key, expected);
+            }
+            return uri;
+        }
+
+        private URI uri(ConfigKey key, String value, String expected) {
+            try {
+                return new URI(value.strip());
+            } catch (URISyntaxException e) {
+                throw invalid(key, expected);
+            }
+        }
+
+        private Path path(ConfigKey key, String value) {
+            try {
+                return Path.of(value.strip());
+            } catch (InvalidPathException e) {
+                throw invalid(key, "expected a file path");
+            }
+        }
+
+        private Path readableFile(ConfigKey key, String value) {
+            Path path = path(key, value);
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw invalid(key, "expected a readable file");
+            }
+            return path;
+        }
+
+        /** A claim, issuer or audience: one printable value without spaces. */
+        private String word(ConfigKey key, String value) {
+            String s = value.strip();
+            if (s.isEmpty() || !s.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
+                throw invalid(key, "expected a non-empty value without spaces");
+            }
+            return s;
+        }
+
+        /** RFC 6265 §4.1.1: a cookie name is a token (RFC 9110 §5.6.2). */
+        private String cookieName(String value) {
+            String s = value.strip();
+            if (s.isEmpty() || !s.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw invalid(ConfigKey.AUTH_COOKIE, "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~)");
+            }
+            return s;
+        }
+
+        private String albArn(String value) {
+            String s = value.strip();
+            if (!s.matches("arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:loadbalancer/app/[A-Za-z0-9-]+/[0-9a-f]+")) {
+                throw invalid(ConfigKey.AUTH_ALB_ARN,
+                        "expected an application load balancer ARN, arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID");
+            }
+            return s;
+        }
+
+        /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT2S}); positive. */
+        private Duration duration(ConfigKey key, Duration fallback) {
+            Optional<String> value = optional(key);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            String expected = "expected a positive duration such as 500ms, 2s, 5m or 1h";
+            String s = value.get().strip().toLowerCase(Locale.ROOT);
+            Duration d;
+            try {
+                if (s.startsWith("p")) {
+                    d = Duration.parse(s.toUpperCase(Locale.ROOT));
+                } else {
+                    Matcher m = SHORT_DURATION.matcher(s);
+                    if (!m.matches()) {
+                        throw invalid(key, expected);
+                    }
+                    long n = Long.parseLong(m.group(1));
+                    d = switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofHours(n);
+                    };
+                }
+            } catch (DateTimeParseException e) {
+                throw invalid(key, expected);
+            }
+            if (d.isZero() || d.isNegative()) {
+                throw invalid(key, expected);
+            }
+            return d;
         }
 
         private String text(ConfigKey key, String fallback) {
@@ -234,14 +380,6 @@ public final class ConfigLoader {
                 throw invalid(ConfigKey.SCIM_TOKEN, "expected a token of printable characters without spaces");
             }
             return new Secret(token);
-        }
-
-        private Path path(String value) {
-            try {
-                return Path.of(value.strip());
-            } catch (InvalidPathException e) {
-                throw invalid(ConfigKey.SCIM_TOKEN_FILE, "expected a file path");
-            }
         }
 
         private List<Secret> tokenFileTokens(Path tokenFile) {

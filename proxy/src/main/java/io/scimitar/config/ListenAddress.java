@@ -44,6 +44,18 @@ public record ListenAddress(String host, int port) {
         return host.contains(":") ? "[" + host + "]" : host;
     }
 
+    /**
+     * The host as a person on this machine puts it in a URL to reach this address: a wildcard
+     * listen address is shown as loopback, IPv6 literals in brackets.
+     */
+    public String localUrlHost() {
+        return switch (host) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "0:0:0:0:0:0:0:0" -> "[::1]";
+            default -> urlHost();
+        };
+    }
+
     @Override
     public String toString() {
         return urlHost() + ":" + port;

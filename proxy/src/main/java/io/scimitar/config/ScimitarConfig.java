@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param file    the YAML file it was read from, if any
  * @param scim    the SCIM receiver's keys
  * @param store   the directory store
+ * @param sidecar the sidecar's keys
  * @param sources where each key's value came from
  */
-public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation store, Map<ConfigKey, Source> sources) {
+public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation store, SidecarConfig sidecar,
+        Map<ConfigKey, Source> sources) {
 
     /** Where a value came from; the environment wins over the file, the file over the defaults. */
     public enum Source {
@@ -25,12 +27,56 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(scim, "scim");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(sidecar, "sidecar");
         sources = Map.copyOf(new EnumMap<>(sources));
     }
 
     /** Where {@code key}'s value came from ({@link Source#DEFAULT} for an unset key). */
     public Source source(ConfigKey key) {
         return sources.getOrDefault(key, Source.DEFAULT);
+    }
+
+    /** Whether {@code key} was set (in the file or the environment) rather than left at its default. */
+    public boolean isSet(ConfigKey key) {
+        return source(key) != Source.DEFAULT;
+    }
+
+    /**
+     * The effective value of {@code key} as check-config prints it: secrets redacted to their
+     * fingerprint, durations as ISO-8601, empty for an unset optional key.
+     */
+    public String display(ConfigKey key) {
+        SidecarConfig s = sidecar;
+        Object value = switch (key) {
+            case SCIM_LISTEN -> scim.listen();
+            case SCIM_TOKEN -> scim.token().orElse(null);
+            case SCIM_TOKEN_FILE -> scim.tokenFile().orElse(null);
+            case SCIM_MAX_BODY_BYTES -> scim.maxBodyBytes();
+            case SCIM_BASE_URL -> scim.baseUrl().orElse(null);
+            case SCIM_GROUP_DISPLAY_NAME_UNIQUE -> scim.groupDisplayNameUnique();
+            case SCIM_MAX_RESULTS -> scim.maxResults();
+            case STORE -> store.text();
+            case LISTEN -> s.listen();
+            case ADMIN_LISTEN -> s.adminListen();
+            case UPSTREAM -> s.upstream().orElse(null);
+            case POLICY -> s.policy().orElse(null);
+            case AUTH_JWKS_URL -> s.jwksUrl().orElse(null);
+            case AUTH_ISSUER -> s.issuer().orElse(null);
+            case AUTH_AUDIENCE -> s.audience().orElse(null);
+            case AUTH_USER_CLAIM -> s.userClaim();
+            case AUTH_USER_ATTRIBUTE -> s.userAttribute();
+            case AUTH_COOKIE -> s.cookie().orElse(null);
+            case AUTH_ALB_ARN -> s.albArn().orElse(null);
+            case AUTH_ALB_KEY_URL -> s.albKeyUrl().orElse(null);
+            case TLS_CERT -> s.tlsCert().orElse(null);
+            case TLS_KEY -> s.tlsKey().orElse(null);
+            case MAX_BODY_BYTES -> s.maxBodyBytes();
+            case TIMEOUT_CONNECT -> s.connectTimeout();
+            case TIMEOUT_RESPONSE_HEADERS -> s.responseHeadersTimeout();
+            case TIMEOUT_IDLE -> s.idleTimeout();
+            case DRAIN_TIMEOUT -> s.drainTimeout();
+        };
+        return value == null ? "" : value.toString();
     }
 
     /**

@@ -19,6 +19,9 @@ public record ForwardedIdentity(String userName, String id, String email, List<S
     /** The bound on the groups header, in characters: groups past it are left out, whole names only. */
     public static final int MAX_GROUPS_LENGTH = 8 * 1024;
 
+    /** What a public route forwards: no identity at all, only the stripping of client-sent headers. */
+    public static final ForwardedIdentity ANONYMOUS = new ForwardedIdentity("", "", "", List.of(), 0);
+
     public ForwardedIdentity {
         Objects.requireNonNull(userName, "userName");
         Objects.requireNonNull(id, "id");
@@ -29,8 +32,11 @@ public record ForwardedIdentity(String userName, String id, String email, List<S
         }
     }
 
-    /** Sets the identity headers on a request about to go upstream; an empty email is left out. */
+    /** Sets the identity headers on a request about to go upstream (none for {@link #ANONYMOUS}); an empty email is left out. */
     void writeTo(HttpHeaders headers) {
+        if (this == ANONYMOUS) {
+            return;
+        }
         headers.set(USER, escape(userName));
         headers.set(USER_ID, escape(id));
         if (!email.isEmpty()) {

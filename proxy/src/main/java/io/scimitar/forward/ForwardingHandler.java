@@ -16,9 +16,11 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -53,6 +55,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>(4);
 
     private ChannelHandlerContext ctx;
+    private String clientScheme;     // X-Forwarded-Proto when the client's proxy did not set one
     private Channel upstream;
     private boolean active;          // an exchange is in progress
     private boolean discarding;      // the exchange failed; the rest of its request body is dropped
@@ -74,6 +77,11 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        // An HTTP/2 stream's channel is a child: TLS, if any, is on its parent, the connection.
+        Channel channel = context.channel();
+        boolean tls = channel.pipeline().get(SslHandler.class) != null
+                || channel.parent() != null && channel.parent().pipeline().get(SslHandler.class) != null;
+        this.clientScheme = tls ? "https" : "http";
     }
 
     @Override
@@ -97,7 +105,8 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         bodyBytes = 0;
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         headRequest = HttpMethod.HEAD.equals(request.method());
-        upgrade = isWebSocketHandshake(request);
+        // Only an HTTP/1.1 connection can become a tunnel; an HTTP/2 stream's codec rejects the headers anyway (RFC 9113 §8.2.2).
+        upgrade = isWebSocketHandshake(request) && ctx.pipeline().get(HttpServerCodec.class) != null;
         requestDone = request instanceof LastHttpContent;
         ctx.channel().config().setAutoRead(false);
 
@@ -142,7 +151,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         headers.set(X_FORWARDED_FOR, forwardedFor == null ? client : forwardedFor + ", " + client);
         // Behind the ALB these arrive set by it (the listener is reachable only from the ALB); kept.
         if (!headers.contains(X_FORWARDED_PROTO)) {
-            headers.set(X_FORWARDED_PROTO, "http");
+            headers.set(X_FORWARDED_PROTO, clientScheme);
         }
         String host = headers.get(HttpHeaderNames.HOST);
         if (!headers.contains(X_FORWARDED_HOST) && host != null) {

@@ -2,16 +2,19 @@ package io.scimitar.listen;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.scimitar.forward.AdmittedRequest;
 import io.scimitar.forward.LocalResponse;
@@ -24,27 +27,36 @@ import org.slf4j.LoggerFactory;
 /**
  * The listener's filter for each request: a request the codec could not parse, a request-target
  * {@link PathNormalizer} rejects, or a request the {@link AccessCheck} denies is answered here and
- * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it. When
- * the forwarder reports that the last admitted request switched protocols, the gate registers the
- * connection with {@link LiveConnections} as that request's user and leaves the pipeline.
+ * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it. It
+ * also counts each admitted exchange in the {@link Drain} until the last part of its final
+ * response is written (or the connection closes), and refuses new requests with 503 while draining.
+ *
+ * <p>With {@link LiveConnections}, the gate registers the long-lived connections its users hold:
+ * an HTTP/1.1 connection when the forwarder reports that the last admitted request switched
+ * protocols (the gate then leaves the pipeline), and an HTTP/2 connection once per admitted stream,
+ * for as long as the stream is open.
  */
-final class RequestGate extends ChannelInboundHandlerAdapter {
+final class RequestGate extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
     private static final String INVALID_TOKEN = "Bearer error=\"invalid_token\"";
 
     private final PathNormalizer normalizer;
     private final AccessCheck accessCheck;
+    private final Drain drain;
     private final Optional<LiveConnections> live;
     private Verdict.Allow lastAllowed;  // the last admitted request: its verdict, method and path
     private String lastMethod;
     private String lastPath;
+    private boolean inFlight;    // an admitted exchange's final response is not yet fully written
+    private boolean interim;     // the response being written is a 1xx: its end is not the exchange's
     private boolean passing;     // the body of an admitted request follows
     private boolean discarding;  // the body of a refused request follows
 
-    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck, Optional<LiveConnections> live) {
+    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck, Drain drain, Optional<LiveConnections> live) {
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
+        this.drain = Objects.requireNonNull(drain, "drain");
         this.live = Objects.requireNonNull(live, "live");
     }
 
@@ -62,9 +74,9 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            // Also a FullHttpRequest (an HTTP/2 HEADERS frame with END_STREAM): admit owns it, body and all.
             admit(ctx, request);
-        }
-        if (msg instanceof HttpContent content) {
+        } else if (msg instanceof HttpContent content) {
             if (passing) {
                 passing = !(content instanceof LastHttpContent);
                 ctx.fireChannelRead(content);
@@ -72,7 +84,7 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                 discarding &= !(content instanceof LastHttpContent);
                 content.release();
             }
-        } else if (!(msg instanceof HttpRequest)) {
+        } else {
             ctx.fireChannelRead(msg);
         }
     }
@@ -93,11 +105,15 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean hasBody = !(request instanceof LastHttpContent);
+        if (drain.draining()) {
+            refuse(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, false, hasBody, false);
+            return;
+        }
         switch (normalizer.normalize(request.uri())) {
             case PathNormalizer.Rejected rejected -> {
                 LOG.atInfo().setMessage("request-target rejected").addKeyValue("event", "path_rejected")
                         .addKeyValue("reason", rejected.reason()).addKeyValue("detail", rejected.detail()).log();
-                refuse(ctx, request, HttpResponseStatus.valueOf(rejected.reason().status()), false, hasBody);
+                refuse(ctx, request, HttpResponseStatus.valueOf(rejected.reason().status()), false, hasBody, true);
             }
             case PathNormalizer.Normalized normalized -> {
                 Verdict verdict;
@@ -110,22 +126,22 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
                 }
                 switch (verdict) {
                     case Verdict.Allow allow -> {
-                        lastAllowed = allow;
-                        lastMethod = request.method().name();
-                        lastPath = normalized.path();
                         passing = hasBody;
+                        inFlight = true;
+                        drain.begin();
+                        remember(ctx, allow, request.method().name(), normalized.path());
                         ctx.fireChannelRead(new AdmittedRequest(request, normalized.requestTarget(), allow.identity()));
                     }
                     case Verdict.Deny deny -> refuse(ctx, request, deny.denial().status(),
-                            deny.denial() == Verdict.Denial.UNAUTHENTICATED, hasBody);
+                            deny.denial() == Verdict.Denial.UNAUTHENTICATED, hasBody, true);
                 }
             }
         }
     }
 
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
-            boolean challenge, boolean hasBody) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+            boolean challenge, boolean hasBody, boolean mayKeepAlive) {
+        boolean keepAlive = mayKeepAlive && HttpUtil.isKeepAlive(request);
         ReferenceCountUtil.release(request);
         discarding = hasBody;
         var response = LocalResponse.of(status, keepAlive);
@@ -136,5 +152,46 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Keeps what an upgrade would register; on an HTTP/2 stream, registers its connection at once
+     * (revoking the stream's user closes the whole connection) until the stream closes.
+     */
+    private void remember(ChannelHandlerContext ctx, Verdict.Allow allow, String method, String path) {
+        lastAllowed = allow;
+        lastMethod = method;
+        lastPath = path;
+        if (ctx.channel() instanceof Http2StreamChannel stream && allow.subject().isPresent() && live.isPresent()) {
+            var registration = live.get().register(stream.parent(), allow.subject().get(), method, path);
+            stream.closeFuture().addListener(closed -> registration.close());
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (inFlight) {
+            if (msg instanceof HttpResponse response) {
+                int code = response.status().code();
+                interim = code >= 100 && code < 200 && code != 101;
+            }
+            if (msg instanceof LastHttpContent && !interim) {
+                finished();
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (inFlight) {
+            finished();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void finished() {
+        inFlight = false;
+        drain.end();
     }
 }

@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -95,12 +97,12 @@ class CommandLineTest {
     }
 
     @Test
-    void theProxyIsNotAvailableYet() {
-        Run run = run(Map.of(), "proxy");
+    void theProxyRefusesAnIncompleteConfigurationNamingWhatIsMissing() {
+        Run run = run(Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:3000"), "proxy");
 
         assertThat(run.status).isEqualTo(2);
-        assertThat(run.err()).isEqualTo(
-                "scimitar: proxy: not yet available (the sidecar arrives in a later release)" + System.lineSeparator());
+        assertThat(run.err()).startsWith("scimitar: config error: the sidecar cannot start: set policy (SCIMITAR_POLICY)")
+                .contains("SCIMITAR_AUTH_JWKS_URL").doesNotContain("SCIMITAR_UPSTREAM");
         assertThat(run.out()).isEmpty();
     }
 
@@ -122,6 +124,21 @@ class CommandLineTest {
         assertThat(run.status).isEqualTo(2);
         assertThat(run.err()).isEqualTo("scimitar: config error: scim.listen (SCIMITAR_SCIM_LISTEN) = \"localhost:abc\":"
                 + " expected host:port with a port 0-65535" + System.lineSeparator());
+    }
+
+    @Test
+    void checkConfigForTheProxyNamesWhatTheSidecarLacks() {
+        Run incomplete = run(Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:3000"), "check-config", "--for", "proxy");
+        Run complete = run(Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:3000", "SCIMITAR_POLICY", "policy.yaml",
+                "SCIMITAR_AUTH_JWKS_URL", "https://idp.example.com/keys", "SCIMITAR_AUTH_ISSUER", "https://idp.example.com",
+                "SCIMITAR_AUTH_AUDIENCE", "orders"), "check-config", "--for", "proxy");
+
+        assertThat(incomplete.status).isEqualTo(2);
+        assertThat(incomplete.err()).startsWith("scimitar: config error: the sidecar cannot start: set policy");
+        assertThat(complete.status).as(complete.err()).isZero();
+        assertThat(complete.out()).contains("upstream: \"http://127.0.0.1:3000\"  # from SCIMITAR_UPSTREAM")
+                .contains("auth:\n").contains("  user-claim: \"email\"  # default")
+                .contains("drain-timeout: \"PT20S\"  # default");
     }
 
     @Test
@@ -205,34 +222,53 @@ class CommandLineTest {
         assertThat(err.toString()).isEmpty();
     }
 
+    /**
+     * The README's first command: the printed walk-through is run as printed, by bash and curl,
+     * against the real demo (sidecar, embedded receiver, sample app, demo token issuer) on port 0.
+     */
     @Test
-    void theDemoPrintsItsTokenOnceAndAcceptsIt() throws Exception {
+    void theDemoWalkthroughRunsAsPrinted() throws Exception {
         ObservedDirectory directory = new ObservedDirectory();
         ManualStop stop = new ManualStop();
         LineCapture out = new LineCapture();
-        CommandLine cmd = commandLine(Map.of("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0",
-                "SCIMITAR_STORE", "sqlite:" + dir.resolve("demo.db")), stop, directory, out);
+        CommandLine cmd = commandLine(Map.of("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0", "SCIMITAR_LISTEN", "127.0.0.1:0",
+                "SCIMITAR_ADMIN_LISTEN", "127.0.0.1:0", "SCIMITAR_STORE", "sqlite:" + dir.resolve("demo.db")),
+                stop, directory, out);
 
         Future<Integer> status = executor.submit(() -> cmd.execute("demo"));
-        String banner = out.nextLine();
-        String tokenLine = out.nextLine();
-        assertThat(banner).startsWith("Scimitar demo:");
-        Matcher token = Pattern.compile("Demo bearer token \\(shown once, valid until this process stops\\): (\\S{43})")
-                .matcher(tokenLine);
-        assertThat(token.matches()).as(tokenLine).isTrue();
-        String ready;
+        List<String> printed = new ArrayList<>();
+        String line;
         do {
-            ready = out.nextLine();
-        } while (!ready.startsWith("scimitar receiver ready:"));
-        Matcher matcher = READY.matcher(ready);
-        assertThat(matcher.matches()).as(ready).isTrue();
-        assertThat(matcher.group(3)).as("a new, empty store").isEqualTo("0");
-        int port = Integer.parseInt(matcher.group(1));
+            line = out.nextLine();
+            printed.add(line);
+        } while (!line.startsWith("scimitar sidecar ready:"));
+        assertThat(printed.get(0)).startsWith("Scimitar demo:");
+        List<String> commands = printed.stream().filter(l -> l.startsWith("SCIM=") || l.startsWith("ADA=")
+                || l.startsWith("TOKEN=") || l.startsWith("curl ")).toList();
+        assertThat(commands).hasSize(9);
+        String token = commands.get(0).replaceAll("^SCIM='Authorization: Bearer (\\S+)'$", "$1");
+        assertThat(token).hasSize(43);
+        assertThat(String.join("\n", printed).split(Pattern.quote(token), -1)).as("the SCIM token is printed once")
+                .hasSize(2);
 
-        assertThat(get(port, token.group(1)).statusCode()).isEqualTo(200);
-        assertThat(out.text()).contains("curl").contains("http://127.0.0.1:" + port + "/scim/v2/Users");
-        assertThat(out.text().split(Pattern.quote(token.group(1)), -1))
-                .as("the token line and the two curl examples").hasSize(4);
+        StringBuilder script = new StringBuilder("set -e\n");
+        for (int i = 0; i < commands.size(); i++) {
+            script.append("echo '=== ").append(i).append("'\n").append(commands.get(i)).append("\necho\n");
+        }
+        Process bash = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
+        String transcript = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue()).as(transcript).isZero();
+        String[] steps = transcript.split("=== \\d+\n");
+        // steps[0] is before the first marker; then one per command
+        assertThat(steps[3]).as("the group with ada").contains("\"displayName\":\"engineers\"")
+                .contains("\"display\":\"ada@example.com\"");
+        assertThat(steps[5]).as("allowed").startsWith("HTTP/1.1 200").contains("\"user\" : \"ada@example.com\"")
+                .contains("\"groups\" : \"engineers\"");
+        assertThat(steps[6]).as("denied").startsWith("HTTP/1.1 403");
+        assertThat(steps[7]).as("deactivated").contains("\"active\":false");
+        assertThat(steps[8]).as("the same token, refused").startsWith("HTTP/1.1 403");
+        assertThat(steps[9]).as("explained").contains("\"reason\":\"inactive_user\"");
 
         stop.requestStop();
         assertThat(status.get(30, TimeUnit.SECONDS)).isZero();

@@ -1,6 +1,8 @@
 package io.scimitar.cli;
 
 import io.scimitar.config.ScimitarConfig;
+import io.scimitar.index.DirectoryIndex;
+import io.scimitar.index.UserKey;
 import io.scimitar.scim.service.ScimService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,6 +34,11 @@ final class ObservedDirectory implements DirectoryOpener {
             @Override
             public long version() {
                 return real.version();
+            }
+
+            @Override
+            public DirectoryIndex followIndex(UserKey userKey) {
+                return real.followIndex(userKey);
             }
 
             @Override

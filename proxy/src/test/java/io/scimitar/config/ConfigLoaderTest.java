@@ -83,7 +83,40 @@ class ConfigLoaderTest {
                         "jdbc:sqlite:/var/lib/scimitar/dir.db", Source.FILE),
                 arguments(ConfigKey.STORE, "store: sqlite:/var/lib/scimitar/dir.db\n",
                         Map.of("SCIMITAR_STORE", "jdbc:sqlite:/data/s.db"), Profile.RECEIVER, "jdbc:sqlite:/data/s.db",
-                        Source.ENVIRONMENT));
+                        Source.ENVIRONMENT),
+                arguments(ConfigKey.LISTEN, null, Map.of(), Profile.PROXY, "0.0.0.0:8080", Source.DEFAULT),
+                arguments(ConfigKey.LISTEN, null, Map.of(), Profile.DEMO, "127.0.0.1:8080", Source.DEFAULT),
+                arguments(ConfigKey.LISTEN, "listen: 0.0.0.0:10000\n", Map.of(), Profile.PROXY, "0.0.0.0:10000",
+                        Source.FILE),
+                arguments(ConfigKey.ADMIN_LISTEN, null, Map.of(), Profile.PROXY, "127.0.0.1:9901", Source.DEFAULT),
+                arguments(ConfigKey.ADMIN_LISTEN, "admin:\n  listen: 0.0.0.0:9901\n",
+                        Map.of("SCIMITAR_ADMIN_LISTEN", "0.0.0.0:9902"), Profile.PROXY, "0.0.0.0:9902",
+                        Source.ENVIRONMENT),
+                arguments(ConfigKey.UPSTREAM, null, Map.of(), Profile.PROXY, "", Source.DEFAULT),
+                arguments(ConfigKey.UPSTREAM, "upstream: http://127.0.0.1:3000\n", Map.of(), Profile.PROXY,
+                        "http://127.0.0.1:3000", Source.FILE),
+                arguments(ConfigKey.UPSTREAM, null, Map.of("SCIMITAR_UPSTREAM", "http://app.local:8080/"),
+                        Profile.PROXY, "http://app.local:8080/", Source.ENVIRONMENT),
+                arguments(ConfigKey.AUTH_USER_CLAIM, null, Map.of(), Profile.PROXY, "email", Source.DEFAULT),
+                arguments(ConfigKey.AUTH_USER_CLAIM, "auth:\n  user-claim: preferred_username\n", Map.of(),
+                        Profile.PROXY, "preferred_username", Source.FILE),
+                arguments(ConfigKey.AUTH_USER_ATTRIBUTE, null, Map.of(), Profile.PROXY, "userName", Source.DEFAULT),
+                arguments(ConfigKey.AUTH_USER_ATTRIBUTE, null, Map.of("SCIMITAR_AUTH_USER_ATTRIBUTE", "EXTERNALID"),
+                        Profile.PROXY, "externalId", Source.ENVIRONMENT),
+                arguments(ConfigKey.AUTH_ALB_ARN, null, Map.of("SCIMITAR_AUTH_ALB_ARN",
+                        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188"),
+                        Profile.PROXY,
+                        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188",
+                        Source.ENVIRONMENT),
+                arguments(ConfigKey.MAX_BODY_BYTES, null, Map.of(), Profile.PROXY, "10485760", Source.DEFAULT),
+                arguments(ConfigKey.DRAIN_TIMEOUT, null, Map.of(), Profile.PROXY, "PT20S", Source.DEFAULT),
+                arguments(ConfigKey.DRAIN_TIMEOUT, "drain-timeout: 1500ms\n", Map.of(), Profile.PROXY, "PT1.5S",
+                        Source.FILE),
+                arguments(ConfigKey.TIMEOUT_CONNECT, null, Map.of("SCIMITAR_TIMEOUTS_CONNECT", "PT0.25S"),
+                        Profile.PROXY, "PT0.25S", Source.ENVIRONMENT),
+                arguments(ConfigKey.TIMEOUT_RESPONSE_HEADERS, "timeouts:\n  response-headers: 2m\n", Map.of(),
+                        Profile.PROXY, "PT2M", Source.FILE),
+                arguments(ConfigKey.TIMEOUT_IDLE, null, Map.of(), Profile.PROXY, "PT1M", Source.DEFAULT));
     }
 
     @ParameterizedTest(name = "[{index}] {0} from {5}")
@@ -99,7 +132,10 @@ class ConfigLoaderTest {
     static Stream<Arguments> errors() {
         String listenExpected = ": expected host:port with a port 0-65535";
         String known = "; known keys: scim.listen, scim.token, scim.token-file, scim.max-body-bytes, scim.base-url,"
-                + " scim.group-display-name-unique, scim.max-results, store";
+                + " scim.group-display-name-unique, scim.max-results, store, listen, admin.listen, upstream, policy,"
+                + " auth.jwks-url, auth.issuer, auth.audience, auth.user-claim, auth.user-attribute, auth.cookie,"
+                + " auth.alb-arn, auth.alb-key-url, tls.cert, tls.key, max-body-bytes, timeouts.connect,"
+                + " timeouts.response-headers, timeouts.idle, drain-timeout";
         return Stream.of(
                 // yaml (null: no file), env, the exact message
                 arguments(null, Map.of("SCIMITAR_SCIM_LISTEN", "localhost:abc"),
@@ -117,6 +153,27 @@ class ConfigLoaderTest {
                 arguments("scim:\n  listn: 0.0.0.0:8081\n", Map.of(),
                         "FILE: unknown key \"scim.listn\"; did you mean \"scim.listen\"?"),
                 arguments("logging:\n  level: debug\n", Map.of(), "FILE: unknown key \"logging\"" + known),
+                arguments(null, Map.of("SCIMITAR_UPSTREAM", "https://app:8443"), "upstream (SCIMITAR_UPSTREAM) ="
+                        + " \"https://app:8443\": expected http://host:port, e.g. http://127.0.0.1:8080"),
+                arguments(null, Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1"), "upstream (SCIMITAR_UPSTREAM) ="
+                        + " \"http://127.0.0.1\": expected http://host:port, e.g. http://127.0.0.1:8080"),
+                arguments(null, Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:8080/app"), "upstream (SCIMITAR_UPSTREAM) ="
+                        + " \"http://127.0.0.1:8080/app\": expected http://host:port, e.g. http://127.0.0.1:8080"),
+                arguments(null, Map.of("SCIMITAR_DRAIN_TIMEOUT", "20"), "drain-timeout (SCIMITAR_DRAIN_TIMEOUT) ="
+                        + " \"20\": expected a positive duration such as 500ms, 2s, 5m or 1h"),
+                arguments("timeouts:\n  idle: 0s\n", Map.of(), "FILE: timeouts.idle (SCIMITAR_TIMEOUTS_IDLE) ="
+                        + " \"0s\": expected a positive duration such as 500ms, 2s, 5m or 1h"),
+                arguments(null, Map.of("SCIMITAR_AUTH_USER_ATTRIBUTE", "mail"), "auth.user-attribute"
+                        + " (SCIMITAR_AUTH_USER_ATTRIBUTE) = \"mail\": expected one of userName, externalId, emails, id"),
+                arguments(null, Map.of("SCIMITAR_AUTH_ALB_ARN", "my-alb"), "auth.alb-arn (SCIMITAR_AUTH_ALB_ARN) ="
+                        + " \"my-alb\": expected an application load balancer ARN,"
+                        + " arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID"),
+                arguments(null, Map.of("SCIMITAR_AUTH_JWKS_URL", "file:///etc/jwks.json"), "auth.jwks-url"
+                        + " (SCIMITAR_AUTH_JWKS_URL) = \"file:///etc/jwks.json\": expected an absolute http(s) URL"),
+                arguments(null, Map.of("SCIMITAR_AUTH_COOKIE", "a b"), "auth.cookie (SCIMITAR_AUTH_COOKIE) ="
+                        + " \"a b\": expected a cookie name (letters, digits and !#$%&'*+-.^_`|~)"),
+                arguments(null, Map.of("SCIMITAR_TLS_CERT", "/nonexistent/cert.pem"), "tls.cert (SCIMITAR_TLS_CERT) ="
+                        + " \"/nonexistent/cert.pem\": expected a readable file"),
                 arguments("scim:\n  listen: [a\n", Map.of(), "FILE: invalid YAML at line 2, column 13: while parsing a"
                         + " flow sequence: expected ',' or ']', but got <stream end>"),
                 arguments("a: b: c\n", Map.of(),
@@ -272,7 +329,44 @@ class ConfigLoaderTest {
         assertThat(Stream.of(ConfigKey.values()).map(ConfigKey::envVar)).containsExactly(
                 "SCIMITAR_SCIM_LISTEN", "SCIMITAR_SCIM_TOKEN", "SCIMITAR_SCIM_TOKEN_FILE",
                 "SCIMITAR_SCIM_MAX_BODY_BYTES", "SCIMITAR_SCIM_BASE_URL", "SCIMITAR_SCIM_GROUP_DISPLAY_NAME_UNIQUE",
-                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_STORE");
+                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_STORE",
+                "SCIMITAR_LISTEN", "SCIMITAR_ADMIN_LISTEN", "SCIMITAR_UPSTREAM", "SCIMITAR_POLICY",
+                "SCIMITAR_AUTH_JWKS_URL", "SCIMITAR_AUTH_ISSUER", "SCIMITAR_AUTH_AUDIENCE", "SCIMITAR_AUTH_USER_CLAIM",
+                "SCIMITAR_AUTH_USER_ATTRIBUTE", "SCIMITAR_AUTH_COOKIE", "SCIMITAR_AUTH_ALB_ARN",
+                "SCIMITAR_AUTH_ALB_KEY_URL", "SCIMITAR_TLS_CERT", "SCIMITAR_TLS_KEY", "SCIMITAR_MAX_BODY_BYTES",
+                "SCIMITAR_TIMEOUTS_CONNECT", "SCIMITAR_TIMEOUTS_RESPONSE_HEADERS", "SCIMITAR_TIMEOUTS_IDLE",
+                "SCIMITAR_DRAIN_TIMEOUT");
+    }
+
+    @Test
+    void aSidecarWithoutAppPolicyOrTokenSourceIsRefusedNamingEachKey() throws IOException {
+        SidecarConfig sidecar = load(null, Map.of(), Profile.PROXY).sidecar();
+
+        assertThatThrownBy(sidecar::requireComplete).isInstanceOf(ConfigException.class).hasMessage(
+                "the sidecar cannot start: set upstream (SCIMITAR_UPSTREAM) (the app, e.g. http://127.0.0.1:8080);"
+                        + " policy (SCIMITAR_POLICY) (the policy file); auth.jwks-url (SCIMITAR_AUTH_JWKS_URL) or"
+                        + " auth.alb-arn (SCIMITAR_AUTH_ALB_ARN) (how tokens are verified)");
+    }
+
+    @Test
+    void aJwksWithoutIssuerAndAudienceIsRefused() throws IOException {
+        SidecarConfig sidecar = load(null, Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:3000",
+                "SCIMITAR_POLICY", "policy.yaml", "SCIMITAR_AUTH_JWKS_URL", "https://idp.example.com/jwks"),
+                Profile.PROXY).sidecar();
+
+        assertThatThrownBy(sidecar::requireComplete).isInstanceOf(ConfigException.class).hasMessage(
+                "the sidecar cannot start: set auth.issuer (SCIMITAR_AUTH_ISSUER) (the iss every token must carry);"
+                        + " auth.audience (SCIMITAR_AUTH_AUDIENCE) (an aud every token must carry)");
+    }
+
+    @Test
+    void aCompleteSidecarConfigurationPasses() throws IOException {
+        SidecarConfig sidecar = load("upstream: http://127.0.0.1:3000\npolicy: policy.yaml\nauth:\n"
+                + "  jwks-url: https://idp.example.com/jwks\n  issuer: https://idp.example.com\n  audience: app\n",
+                Map.of(), Profile.PROXY).sidecar();
+
+        assertThat(sidecar.requireComplete().idpJwt()).isTrue();
+        assertThat(sidecar.albOidc()).isFalse();
     }
 
     @Test
@@ -310,6 +404,7 @@ class ConfigLoaderTest {
             case SCIM_GROUP_DISPLAY_NAME_UNIQUE -> Boolean.toString(scim.groupDisplayNameUnique());
             case SCIM_MAX_RESULTS -> Integer.toString(scim.maxResults());
             case STORE -> config.store().jdbcUrl();
+            default -> config.display(key);
         };
     }
 }

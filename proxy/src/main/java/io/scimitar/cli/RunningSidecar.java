@@ -1,0 +1,84 @@
+package io.scimitar.cli;
+
+import io.scimitar.admin.AdminServer;
+import io.scimitar.config.SidecarConfig;
+import io.scimitar.listen.SidecarServer;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A started sidecar with its embedded receiver. Closing drains the listener, then stops everything in reverse order. */
+public final class RunningSidecar implements Scimitar.Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunningSidecar.class);
+
+    private final RunningReceiver receiver;
+    private final SidecarServer server;
+    private final AdminServer admin;
+    private final SidecarConfig config;
+    private final Deque<AutoCloseable> started;
+    private boolean closed;
+
+    RunningSidecar(RunningReceiver receiver, SidecarServer server, AdminServer admin, SidecarConfig config,
+            Deque<AutoCloseable> started) {
+        this.receiver = receiver;
+        this.server = server;
+        this.admin = admin;
+        this.config = config;
+        this.started = started;
+    }
+
+    /** The sidecar listener's port. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The admin listener's port. */
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** The embedded SCIM receiver. */
+    public RunningReceiver receiver() {
+        return receiver;
+    }
+
+    /** The sidecar's local URL, as a person on this machine would call it. */
+    public String url() {
+        return "http://" + config.listen().localUrlHost() + ":" + port();
+    }
+
+    /** The admin listener's local URL. */
+    public String adminUrl() {
+        return "http://" + config.adminListen().localUrlHost() + ":" + adminPort();
+    }
+
+    /** The one line printed on stdout once the sidecar takes traffic. */
+    public String readyLine() {
+        return "scimitar sidecar ready: listening at " + url() + ", forwarding to " + config.upstream().orElseThrow()
+                + ", admin at " + adminUrl() + ", SCIM at " + receiver.scimUrl();
+    }
+
+    /**
+     * SIGTERM: stop accepting, let in-flight requests finish within the drain timeout (new ones get
+     * 503 and readiness turns false meanwhile), then stop the admin listener, the index, the
+     * receiver and the rest.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        int cut = server.drain(config.drainTimeout());
+        if (cut > 0) {
+            LOG.atWarn().setMessage("requests still in flight at the end of the drain were cut off")
+                    .addKeyValue("event", "sidecar_drain_cut").addKeyValue("in_flight", cut).log();
+        }
+        RuntimeException failure = new IllegalStateException("the sidecar did not stop cleanly");
+        SidecarLauncher.closeAll(started, failure);
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+}

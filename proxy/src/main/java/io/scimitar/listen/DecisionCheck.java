@@ -1,0 +1,108 @@
+package io.scimitar.listen;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.scimitar.admin.SidecarMetrics;
+import io.scimitar.authn.RequestHeaders;
+import io.scimitar.authz.Decision;
+import io.scimitar.forward.ForwardedIdentity;
+import io.scimitar.index.DirectoryIndex;
+import io.scimitar.index.DirectoryUser;
+import io.scimitar.index.MembershipIndex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The request path's {@link AccessCheck}: the {@link AccessDecider}'s decision, counted in the
+ * metrics, written as one audit line, and turned into what the gate does with it (forward as the
+ * verified identity, or answer 401/403/503 without saying why).
+ */
+public final class DecisionCheck implements AccessCheck {
+
+    private final AccessDecider decider;
+    private final DirectoryIndex directory;
+    private final SidecarMetrics metrics;
+    private final AuditLog audit;
+    /** The identities of the current directory version; replaced whole when the version changes. */
+    private volatile Identities identities;
+
+    public DecisionCheck(AccessDecider decider, DirectoryIndex directory, SidecarMetrics metrics, AuditLog audit) {
+        this.decider = Objects.requireNonNull(decider, "decider");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    @Override
+    public Verdict check(HttpRequest request, String normalizedPath) {
+        long start = System.nanoTime();
+        String method = request.method().name();
+        Decision decision = decider.decide(RequestHeaders.of(request.headers()), method, normalizedPath);
+        Verdict verdict = verdict(decision);
+        metrics.recordDecision(decision, System.nanoTime() - start);
+        audit.record(decision, method, normalizedPath);
+        return verdict;
+    }
+
+    private Verdict verdict(Decision decision) {
+        return switch (decision.reason()) {
+            case PUBLIC_ROUTE -> Verdict.allow(ForwardedIdentity.ANONYMOUS);
+            case ALLOWED_BY_ROLE -> identity(decision)
+                    .<Verdict>map(Verdict::allow)
+                    .orElseGet(() -> Verdict.deny(Verdict.Denial.FORBIDDEN));
+            case NO_TOKEN, INVALID_TOKEN -> Verdict.deny(Verdict.Denial.UNAUTHENTICATED);
+            case STALE_DIRECTORY -> Verdict.deny(Verdict.Denial.UNAVAILABLE);
+            case NO_ROUTE, NO_MATCHING_ROLE, UNKNOWN_USER, INACTIVE_USER -> Verdict.deny(Verdict.Denial.FORBIDDEN);
+        };
+    }
+
+    /**
+     * The identity the app receives, read from the directory version the decision was made
+     * against or a later one; empty (and so denied: fail closed) if the user was deleted or
+     * deactivated since. Built once per (user, directory version) and reused: most requests come
+     * from users who made one a moment ago.
+     */
+    private Optional<ForwardedIdentity> identity(Decision decision) {
+        if (decision.user().isEmpty()) {
+            return Optional.empty();
+        }
+        MembershipIndex index = directory.current();
+        Identities table = identities;
+        if (table == null || table.index != index) {
+            table = new Identities(index); // racing threads build equal tables; the last write wins
+            identities = table;
+        }
+        Optional<DirectoryUser> found = index.userById(decision.user().get().id());
+        if (found.isEmpty() || !found.get().active()) {
+            return Optional.empty();
+        }
+        DirectoryUser user = found.get();
+        Optional<ForwardedIdentity> identity = table.byUser.get(user);
+        if (identity == null) {
+            identity = Optional.of(build(user, index));
+            table.byUser.putIfAbsent(user, identity);
+        }
+        return identity;
+    }
+
+    private static ForwardedIdentity build(DirectoryUser user, MembershipIndex index) {
+        List<String> groups = new ArrayList<>(user.groupCount());
+        for (int i = 0; i < user.groupCount(); i++) {
+            groups.add(index.displayName(user.groupOrdinal(i)));
+        }
+        return new ForwardedIdentity(user.userName(), user.id(), user.email().orElse(""), groups, index.version());
+    }
+
+    /** The identities built for one directory version, by user (identity-keyed: each version's users are its own). */
+    private static final class Identities {
+        final MembershipIndex index;
+        final Map<DirectoryUser, Optional<ForwardedIdentity>> byUser = new ConcurrentHashMap<>();
+
+        Identities(MembershipIndex index) {
+            this.index = index;
+        }
+    }
+}
