@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.forward.ForwardSettings;
 import io.scimitar.scim.schema.ResourceType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Revocation of live WebSockets end to end: real tokens, a real SQLite directory changed through
  * the SCIM service, the sidecar with {@link LiveConnections}, a real WebSocket app and client. A
- * revoked user's connection is cut (1006 at the client); everyone else's goes on.
+ * revoked user's connection is cut (1006 at the client); everyone else's goes on. An HTTP/2
+ * connection with a stream open is cut the same way.
  */
 class ConnectionRevocationTest {
 
@@ -25,6 +30,8 @@ class ConnectionRevocationTest {
             routes:
               - path: /ws/**
                 methods: [GET]
+                allow: [engineers]
+              - path: /stall
                 allow: [engineers]
             """;
 
@@ -141,6 +148,31 @@ class ConnectionRevocationTest {
 
             assertThat(appSide.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(adaSocket.awaitEnd(5).statusCode()).isEqualTo(1006);
+        }
+    }
+
+    @Test
+    void anHttp2ConnectionWithAStreamOpenIsClosedWhenItsUserIsDeactivated() throws Exception {
+        try (var stalling = new EchoApp();
+                var h2 = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
+                        ForwardSettings.toLoopback(stalling.port())), fixture.accessCheck(), live).start();
+                var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h2.port() + "/stall"))
+                    .header("Authorization", fixture.bearer("ada@example.com")).build();
+            var pending = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (live.size() == 0 && System.nanoTime() < deadline && !pending.isDone()) {
+                    Thread.onSpinWait(); // the stream is registered once the gate admitted it
+                }
+                assertThat(live.size()).isEqualTo(1);
+
+                fixture.deactivate(ada);
+
+                assertThat(pending).failsWithin(5, TimeUnit.SECONDS);
+            } finally {
+                stalling.releaseStalled();
+            }
         }
     }
 
