@@ -40,10 +40,10 @@ import java.util.concurrent.TimeUnit;
  * It records each HTTP request it receives; {@code /refuse} answers 400 instead of upgrading, and
  * {@code /bye} sends a Close (1000) right after the handshake.
  */
-final class WebSocketApp implements AutoCloseable {
+public final class WebSocketApp implements AutoCloseable {
 
     /** One request as the app saw it; header names are lower-case. */
-    record Handshake(String target, Map<String, String> headers) {
+    public record Handshake(String target, Map<String, String> headers) {
     }
 
     static final int MAX_FRAME = 16 * 1024 * 1024;
@@ -53,7 +53,7 @@ final class WebSocketApp implements AutoCloseable {
     private final BlockingQueue<Map.Entry<String, Channel>> upgraded = new LinkedBlockingQueue<>();
     private final Channel server;
 
-    WebSocketApp() {
+    public WebSocketApp() {
         var config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/").checkStartsWith(true).subprotocols("chat.v1")
                 .maxFramePayloadLength(MAX_FRAME).build();
@@ -68,12 +68,12 @@ final class WebSocketApp implements AutoCloseable {
                 .bind("127.0.0.1", 0).syncUninterruptibly().channel();
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     /** The next request the app received, waiting at most five seconds. */
-    Handshake nextHandshake() throws InterruptedException {
+    public Handshake nextHandshake() throws InterruptedException {
         Handshake next = handshakes.poll(5, TimeUnit.SECONDS);
         if (next == null) {
             throw new AssertionError("the app received no request within 5 s");
@@ -82,7 +82,7 @@ final class WebSocketApp implements AutoCloseable {
     }
 
     /** The app's side of the next connection upgraded on {@code target}, waiting at most five seconds. */
-    Channel nextUpgraded(String target) throws InterruptedException {
+    public Channel nextUpgraded(String target) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (long left; (left = deadline - System.nanoTime()) > 0; ) {
             Map.Entry<String, Channel> next = upgraded.poll(left, TimeUnit.NANOSECONDS);
@@ -94,7 +94,7 @@ final class WebSocketApp implements AutoCloseable {
     }
 
     /** Forgets what earlier tests left unread, so one failing test does not fail the next. */
-    void forget() {
+    public void forget() {
         handshakes.clear();
         upgraded.clear();
     }

@@ -20,13 +20,13 @@ import java.util.concurrent.TimeoutException;
  * A real WebSocket client (java.net.http) for tests: whole messages (text as String, binary as
  * byte[]) arrive in a queue, and {@link #ended()} completes when the connection closes either way.
  */
-final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
+public final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
 
     /**
      * How the connection ended: a Close frame's status code, 1006 when the TCP connection closed
      * without one (RFC 6455 §7.1.5), or -1 and the error.
      */
-    record Ended(int statusCode, Throwable error) {
+    public record Ended(int statusCode, Throwable error) {
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -41,7 +41,7 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Opens {@code ws://127.0.0.1:port/path} with the headers given as name, value pairs. */
-    static WebSocketClient open(int port, String path, String... headers) throws Exception {
+    public static WebSocketClient open(int port, String path, String... headers) throws Exception {
         var client = new WebSocketClient();
         client.socket = builder(headers).buildAsync(URI.create("ws://127.0.0.1:" + port + path), client)
                 .get(10, TimeUnit.SECONDS);
@@ -49,7 +49,7 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The status the server answered a handshake it refused with; fails if the handshake succeeded. */
-    static int refusedStatus(int port, String path, String... headers) throws Exception {
+    public static int refusedStatus(int port, String path, String... headers) throws Exception {
         try {
             WebSocket opened = builder(headers).buildAsync(URI.create("ws://127.0.0.1:" + port + path),
                     new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
@@ -75,7 +75,7 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
         return socket;
     }
 
-    void sendText(String message) {
+    public void sendText(String message) {
         socket.sendText(message, true).join();
     }
 
@@ -84,7 +84,7 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next whole message, waiting at most ten seconds. */
-    Object next() throws InterruptedException {
+    public Object next() throws InterruptedException {
         Object next = messages.poll(10, TimeUnit.SECONDS);
         if (next == null) {
             throw new AssertionError("no message within 10 s");
@@ -93,17 +93,17 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Sends {@code message} and returns the echo. */
-    String echo(String message) throws InterruptedException {
+    public String echo(String message) throws InterruptedException {
         sendText(message);
         return (String) next();
     }
 
-    CompletableFuture<Ended> ended() {
+    public CompletableFuture<Ended> ended() {
         return ended;
     }
 
     /** How the connection ended, waiting at most {@code seconds}. */
-    Ended awaitEnd(int seconds) throws InterruptedException, ExecutionException {
+    public Ended awaitEnd(int seconds) throws InterruptedException, ExecutionException {
         try {
             return ended.get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
