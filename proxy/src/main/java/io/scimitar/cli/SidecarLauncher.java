@@ -118,7 +118,8 @@ public final class SidecarLauncher {
             LiveConnections live = LiveConnections.following(index, decider);
             started.push(live);
             policy.addListener(reloaded -> live.recheckAll());
-            SidecarServer server = new SidecarServer(listenerSettings(sidecar), check, live).start();
+            SidecarServer server = new SidecarServer(listenerSettings(sidecar), check, live,
+                    metrics::recordUpstreamError).start();
             started.push(server);
             List<ReadinessCheck> checks = List.of(
                     ReadinessCheck.of("policy", () -> true), // loaded before anything started; reloads keep a valid one

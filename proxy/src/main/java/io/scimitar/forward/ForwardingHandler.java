@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -66,6 +67,8 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private boolean informational;   // a 1xx response was forwarded; its empty last content is not the end
     private boolean headRequest;
     private boolean upgrade;         // a WebSocket handshake: Upgrade kept, own upstream connection
+    private HttpRequest retryable;   // the head of a bodyless idempotent request, kept to send it again
+    private boolean reusedUpstream;  // the connection came from the pool: the app may close it as we send
     private long bodyBytes;
     private ScheduledFuture<?> headerTimeout;
 
@@ -116,9 +119,25 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         rewrite(request, admitted);
+        retryable = !upgrade && isRetryable(request) ? request : null;
         pending.add(request);
         EventLoop loop = ctx.channel().eventLoop();
         (upgrade ? pool.connect(loop) : pool.acquire(loop)).addListener((Future<Channel> f) -> connected(f));
+    }
+
+    /**
+     * An idempotent request without a body (RFC 9110 §9.2.2): if a reused keep-alive connection
+     * turns out closed before the app answered, it can be sent again on a new one, as HAProxy and
+     * Envoy do. Apps close idle connections on their own keep-alive timeout (Node's is 5 s), so
+     * without this a request that races such a close would get a 502 it never deserved.
+     */
+    private static boolean isRetryable(HttpRequest request) {
+        HttpMethod method = request.method();
+        boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+                || HttpMethod.OPTIONS.equals(method) || HttpMethod.PUT.equals(method)
+                || HttpMethod.DELETE.equals(method) || HttpMethod.TRACE.equals(method);
+        return idempotent && !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0
+                && !(request instanceof HttpContent content && content.content().isReadable());
     }
 
     /**
@@ -172,11 +191,14 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!connect.isSuccess()) {
+            pool.errors().record(UpstreamErrors.CONNECT);
             fail(HttpResponseStatus.BAD_GATEWAY);
             return;
         }
         upstream = connect.getNow();
-        upstream.pipeline().get(UpstreamHandler.class).attach(this);
+        UpstreamHandler handler = upstream.pipeline().get(UpstreamHandler.class);
+        handler.attach(this);
+        reusedUpstream = handler.reused();
         HttpObject next;
         while ((next = pending.poll()) != null) {
             upstream.write(next, upstream.voidPromise());
@@ -184,6 +206,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         upstream.flush();
         headerTimeout = ctx.channel().eventLoop().schedule(() -> {
             if (active && !responseStarted) {
+                pool.errors().record(UpstreamErrors.TIMEOUT);
                 fail(HttpResponseStatus.GATEWAY_TIMEOUT);
             }
         }, settings.responseHeaderTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -285,6 +308,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private void switchProtocols(HttpResponse response) {
         HttpHeaders headers = response.headers();
         if (!upgrade || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            pool.errors().record(UpstreamErrors.BAD_UPGRADE);
             fail(HttpResponseStatus.BAD_GATEWAY);
             return;
         }
@@ -317,15 +341,37 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         }
         upstream = null;
         if (responseStarted) {
+            pool.errors().record(UpstreamErrors.RESET_MID_RESPONSE);
             abort(); // the client has a truncated response: only closing tells it so
+        } else if (reusedUpstream && retryable != null) {
+            retryOnNewConnection();
         } else {
+            pool.errors().record(UpstreamErrors.RESET);
             fail(HttpResponseStatus.BAD_GATEWAY);
         }
+    }
+
+    /**
+     * Sends the kept request again, once, on a connection that is new (so it cannot be stale): the
+     * app closed the reused one before any of its response arrived.
+     */
+    private void retryOnNewConnection() {
+        pool.errors().record(UpstreamErrors.STALE_CONNECTION_RETRIED);
+        cancelTimeout();
+        HttpRequest head = retryable;
+        retryable = null;
+        // A full request was released when it was written; its head and empty body are written again.
+        pending.addFirst(head instanceof FullHttpRequest full ? full.replace(Unpooled.EMPTY_BUFFER) : head);
+        if (requestDone && !(head instanceof LastHttpContent)) {
+            pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        pool.connect(ctx.channel().eventLoop()).addListener((Future<Channel> f) -> connected(f));
     }
 
     /** The response is complete: the upstream connection goes back to the pool if both sides ended cleanly. */
     private void finish() {
         cancelTimeout();
+        retryable = null;
         Channel finished = upstream;
         upstream = null;
         finished.pipeline().get(UpstreamHandler.class).detach();

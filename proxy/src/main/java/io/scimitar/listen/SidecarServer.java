@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.scimitar.forward.UpstreamErrors;
 import io.scimitar.forward.UpstreamPool;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class SidecarServer implements AutoCloseable {
 
     /** A listener whose WebSocket and HTTP/2 connections stay open until either end closes them. */
     public SidecarServer(SidecarSettings settings, AccessCheck accessCheck) {
-        this(settings, accessCheck, Optional.empty());
+        this(settings, accessCheck, Optional.empty(), UpstreamErrors.NONE);
     }
 
     /**
@@ -62,15 +63,21 @@ public final class SidecarServer implements AutoCloseable {
      * streams with {@code live}, which closes the connection when its user is revoked.
      */
     public SidecarServer(SidecarSettings settings, AccessCheck accessCheck, LiveConnections live) {
-        this(settings, accessCheck, Optional.of(live));
+        this(settings, accessCheck, Optional.of(live), UpstreamErrors.NONE);
     }
 
-    private SidecarServer(SidecarSettings settings, AccessCheck accessCheck, Optional<LiveConnections> live) {
+    /** As {@link #SidecarServer(SidecarSettings, AccessCheck, LiveConnections)}, reporting failures talking to the app to {@code errors}. */
+    public SidecarServer(SidecarSettings settings, AccessCheck accessCheck, LiveConnections live, UpstreamErrors errors) {
+        this(settings, accessCheck, Optional.of(live), errors);
+    }
+
+    private SidecarServer(SidecarSettings settings, AccessCheck accessCheck, Optional<LiveConnections> live,
+            UpstreamErrors errors) {
         this.live = live;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
         this.normalizer = new PathNormalizer(settings.maxRequestTargetLength());
-        this.pool = new UpstreamPool(settings.forward());
+        this.pool = new UpstreamPool(settings.forward(), errors);
         this.tls = settings.tls().map(ListenerTls::newServerContext); // a bad certificate fails here, not per connection
     }
 

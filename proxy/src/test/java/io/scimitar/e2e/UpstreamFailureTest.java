@@ -1,6 +1,7 @@
 package io.scimitar.e2e;
 
 import static io.scimitar.e2e.SidecarFixture.ADA;
+import static io.scimitar.e2e.SidecarFixture.GRACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,11 +43,13 @@ class UpstreamFailureTest {
 
     @Test
     void anAppTooSlowToAnswerIs504AndTheSidecarKeepsServing() throws Exception {
+        double timeoutsBefore = upstreamErrors("timeout");
         try (RawClient client = STACK.connect()) {
             var response = client.exchange(RawClient.get("/api/slow", List.of(STACK.bearer(ADA))));
 
             assertThat(response.status()).isEqualTo(504);
             assertThat(response.body()).isEmpty();
+            assertThat(upstreamErrors("timeout")).isEqualTo(timeoutsBefore + 1);
         } finally {
             FAULTY.releaseSlow();
         }
@@ -55,6 +58,7 @@ class UpstreamFailureTest {
 
     @Test
     void anAppThatResetsMidResponseClosesTheClientConnection() throws Exception {
+        double cutBefore = upstreamErrors("reset_mid_response");
         try (RawClient client = STACK.connect()) {
             client.send(RawClient.get("/api/reset", List.of(STACK.bearer(ADA))));
 
@@ -62,6 +66,7 @@ class UpstreamFailureTest {
                     .isInstanceOf(IOException.class);
             assertThat(client.closedByServer()).isTrue();
         }
+        assertThat(upstreamErrors("reset_mid_response")).isEqualTo(cutBefore + 1);
         assertKeepsServing();
     }
 
@@ -82,6 +87,43 @@ class UpstreamFailureTest {
             assertThat(client.exchange(RawClient.get("/healthz", List.of())).status()).isEqualTo(502);
             assertThat(down.admin("/healthz").statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void aRequestOnAKeepAliveConnectionTheAppClosedAsItWasSentIsRetriedOnANewOne() throws Exception {
+        double retriedBefore = upstreamErrors("stale_connection_retried");
+        try (RawClient client = STACK.connect()) {
+            // The app answers, keeps the connection, reads the next request and closes without a word,
+            // as an app does whose keep-alive timeout fires just as the sidecar reuses the connection.
+            assertThat(client.exchange(RawClient.get("/api/drop-next", List.of(STACK.bearer(ADA)))).status())
+                    .isEqualTo(200);
+            var retried = client.exchange(RawClient.get("/api/ok", List.of(STACK.bearer(ADA))));
+
+            assertThat(retried.status()).isEqualTo(200);
+            assertThat(retried.text()).isEqualTo("ok");
+        }
+        assertThat(upstreamErrors("stale_connection_retried")).isEqualTo(retriedBefore + 1);
+    }
+
+    @Test
+    void aRequestWithABodyIsNotSentTwice() throws Exception {
+        double resetsBefore = upstreamErrors("reset");
+        try (RawClient client = STACK.connect()) {
+            assertThat(client.exchange(RawClient.get("/api/drop-next", List.of(STACK.bearer(ADA)))).status())
+                    .isEqualTo(200);
+            var post = client.exchange("PUT /api/things HTTP/1.1\r\nHost: app\r\n" + STACK.bearer(GRACE)
+                    + "\r\nContent-Length: 5\r\n\r\nhello");
+
+            assertThat(post.status()).as("the app may have acted on it: not sent again").isEqualTo(502);
+        }
+        assertThat(upstreamErrors("reset")).isEqualTo(resetsBefore + 1);
+    }
+
+    /** {@code scimitar_upstream_errors_total} for {@code kind}, 0 before the first. */
+    private static double upstreamErrors(String kind) {
+        String prefix = "scimitar_upstream_errors_total{kind=\"" + kind + "\"} ";
+        return STACK.admin("/metrics").body().lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()))).findFirst().orElse(0);
     }
 
     /** A well-behaved request right after a failure is answered by the app. */
@@ -145,6 +187,13 @@ class UpstreamFailureTest {
                             socket.getOutputStream().flush();
                             socket.setSoLinger(true, 0);
                             return;
+                        }
+                        case "/api/drop-next" -> {
+                            socket.getOutputStream().write(
+                                    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                            socket.getOutputStream().flush();
+                            readHead(in);
+                            return; // closes with the next request unanswered
                         }
                         default -> socket.getOutputStream().write(
                                 "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
