@@ -1,5 +1,10 @@
 package io.scimitar.e2e;
 
+import java.security.interfaces.ECPublicKey;
+
+import com.nimbusds.jose.crypto.ECDSASigner;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEException;
@@ -82,6 +87,7 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
     private final HttpClient http = HttpClient.newHttpClient();
     private final RSAKey rsaKey = Tokens.rsa("rsa-e2e");
     private final ECKey ecKey = Tokens.ec("ec-e2e");
+    private final ECKey albKey = Tokens.ec("6c1f9b2e-4d3a-4b8e-9f7a-2a1b3c4d5e6f");
     private final Map<String, String> userIds = new HashMap<>();
     private final Map<String, String> groupIds = new HashMap<>();
     private Path dir;
@@ -113,6 +119,7 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
             app = new RecordingApp();
             idp = new KeyServer();
             idp.publish(List.of(rsaKey, ecKey));
+            idp.publishAlbKey(albKey.getKeyID(), albPublicKey());
             Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
             var env = new HashMap<String, String>();
             env.put("SCIMITAR_LISTEN", "127.0.0.1:0");
@@ -127,6 +134,9 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
             env.put("SCIMITAR_AUTH_AUDIENCE", Tokens.AUDIENCE);
             env.put("SCIMITAR_AUTH_COOKIE", COOKIE);
             env.putAll(overrides);
+            if (overrides.containsKey("SCIMITAR_AUTH_ALB_ARN")) {
+                env.putIfAbsent("SCIMITAR_AUTH_ALB_KEY_URL", idp.albKeyBaseUrl().toString()); // the ALB's keys, here too
+            }
             var config = new ConfigLoader(env).load(Optional.empty(), Profile.PROXY);
             sidecar = new SidecarLauncher(ReceiverLauncher::openJdbc).start(config, List.of());
             scim = new ScimClient(sidecar.receiver().scimUrl(), SCIM_TOKEN);
@@ -217,6 +227,37 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
     /** A valid RS256 token for {@code user}. */
     String token(String user) {
         return Tokens.sign(rsaKey, claims(user).build());
+    }
+
+    private ECPublicKey albPublicKey() {
+        try {
+            return albKey.toECPublicKey();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An {@code x-amzn-oidc-data} value for {@code user} as an ALB builds it: ES256 with the
+     * fixture's ALB key, {@code signer} naming {@code loadBalancerArn}, segments base64url with
+     * padding (the ALB's quirk).
+     */
+    String albOidcData(String loadBalancerArn, String user) {
+        long exp = Instant.now().plusSeconds(120).getEpochSecond();
+        String header = "{\"alg\":\"ES256\",\"kid\":\"" + albKey.getKeyID() + "\",\"signer\":\"" + loadBalancerArn
+                + "\",\"iss\":\"https://idp.example.test\",\"client\":\"3pdqc2n1vv5kib4sm9o\",\"exp\":" + exp + "}";
+        String payload = "{\"sub\":\"00u1abcd\",\"email\":\"" + user + "\",\"exp\":" + exp
+                + ",\"iss\":\"https://idp.example.test\"}";
+        Base64.Encoder padded = Base64.getUrlEncoder();
+        String input = padded.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + padded.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        try {
+            byte[] signature = new ECDSASigner(albKey).sign(new JWSHeader(JWSAlgorithm.ES256),
+                    input.getBytes(StandardCharsets.US_ASCII)).decode();
+            return input + "." + padded.encodeToString(signature);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A valid ES256 token for {@code user}. */
