@@ -62,15 +62,20 @@ public final class SidecarMetrics {
                 .description("Time the sidecar spent on a request before it was answered or forwarded")
                 .publishPercentileHistogram()
                 .register(registry);
+        // A gauge holds its state object weakly by default; these suppliers are lambdas nothing else
+        // keeps, so without a strong reference they are collected and the gauge reads NaN.
         Gauge.builder(TOKEN_CACHE_HIT_RATIO, tokenCacheHitRatio, DoubleSupplier::getAsDouble)
                 .description("Verified-token cache hit ratio")
+                .strongReference(true)
                 .register(registry);
         Gauge.builder(DIRECTORY_VERSION, directoryVersion, s -> (double) s.getAsLong())
                 .description("Directory version decisions are made against")
+                .strongReference(true)
                 .register(registry);
         Gauge.builder(DIRECTORY_AGE, directoryAgeSeconds, DoubleSupplier::getAsDouble)
                 .description("Seconds since the directory was last known current")
                 .baseUnit("seconds")
+                .strongReference(true)
                 .register(registry);
     }
 

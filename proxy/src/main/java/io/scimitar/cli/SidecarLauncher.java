@@ -27,6 +27,7 @@ import io.scimitar.index.UserKey;
 import io.scimitar.listen.AccessDecider;
 import io.scimitar.listen.AuditLog;
 import io.scimitar.listen.DecisionCheck;
+import io.scimitar.listen.LiveConnections;
 import io.scimitar.listen.PathNormalizer;
 import io.scimitar.listen.SidecarServer;
 import io.scimitar.listen.SidecarSettings;
@@ -112,7 +113,13 @@ public final class SidecarLauncher {
                     () -> index.current().version(), () -> 0.0);
             var check = new DecisionCheck(decider, index, metrics, new AuditLog());
 
-            SidecarServer server = new SidecarServer(listenerSettings(sidecar), check).start();
+            // Open WebSocket and HTTP/2 connections are checked again on every directory change
+            // that touches their user, and all of them on every policy reload.
+            LiveConnections live = LiveConnections.following(index, decider);
+            started.push(live);
+            policy.addListener(reloaded -> live.recheckAll());
+            SidecarServer server = new SidecarServer(listenerSettings(sidecar), check, live,
+                    metrics::recordUpstreamError).start();
             started.push(server);
             List<ReadinessCheck> checks = List.of(
                     ReadinessCheck.of("policy", () -> true), // loaded before anything started; reloads keep a valid one
@@ -145,8 +152,11 @@ public final class SidecarLauncher {
         var forward = new ForwardSettings(upstream.getHost(), upstream.getPort(), sidecar.connectTimeout(),
                 sidecar.responseHeadersTimeout(), sidecar.idleTimeout(), sidecar.maxBodyBytes(),
                 MAX_IDLE_UPSTREAM_PER_LOOP);
-        return new SidecarSettings(sidecar.listen().host(), sidecar.listen().port(), PathNormalizer.DEFAULT_MAX_LENGTH,
-                MAX_HEADER_BYTES, sidecar.idleTimeout(), forward);
+        var settings = new SidecarSettings(sidecar.listen().host(), sidecar.listen().port(),
+                PathNormalizer.DEFAULT_MAX_LENGTH, MAX_HEADER_BYTES, sidecar.idleTimeout(), forward);
+        // The config validated that tls.cert and tls.key come together.
+        return sidecar.tlsCert().isPresent()
+                ? settings.withTls(sidecar.tlsCert().get(), sidecar.tlsKey().orElseThrow()) : settings;
     }
 
     /** Closes in reverse order of starting; a failure to close is added to {@code cause}, not thrown. */

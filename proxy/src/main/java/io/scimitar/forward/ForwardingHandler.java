@@ -5,18 +5,23 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -34,6 +39,11 @@ import java.util.concurrent.TimeUnit;
  * the other way round. Also reads stop from the end of a request until its response is complete,
  * so pipelined requests wait their turn (a {@code FlowControlHandler} upstream in the pipeline
  * holds what was already decoded).
+ *
+ * <p>A WebSocket handshake (RFC 6455 §4.1) goes to the app on a connection of its own with its
+ * {@code Upgrade} kept. If the app answers 101, the 101 goes to the client, the pipeline hears
+ * {@link ProtocolSwitched}, and both connections become a {@link Tunnel}; any other answer is
+ * forwarded as usual and that upstream connection is closed.
  */
 public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
@@ -46,6 +56,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>(4);
 
     private ChannelHandlerContext ctx;
+    private String clientScheme;     // X-Forwarded-Proto when the client's proxy did not set one
     private Channel upstream;
     private boolean active;          // an exchange is in progress
     private boolean discarding;      // the exchange failed; the rest of its request body is dropped
@@ -55,6 +66,9 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private boolean responseStarted;
     private boolean informational;   // a 1xx response was forwarded; its empty last content is not the end
     private boolean headRequest;
+    private boolean upgrade;         // a WebSocket handshake: Upgrade kept, own upstream connection
+    private HttpRequest retryable;   // the head of a bodyless idempotent request, kept to send it again
+    private boolean reusedUpstream;  // the connection came from the pool: the app may close it as we send
     private long bodyBytes;
     private ScheduledFuture<?> headerTimeout;
 
@@ -66,6 +80,11 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        // An HTTP/2 stream's channel is a child: TLS, if any, is on its parent, the connection.
+        Channel channel = context.channel();
+        boolean tls = channel.pipeline().get(SslHandler.class) != null
+                || channel.parent() != null && channel.parent().pipeline().get(SslHandler.class) != null;
+        this.clientScheme = tls ? "https" : "http";
     }
 
     @Override
@@ -89,6 +108,8 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         bodyBytes = 0;
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         headRequest = HttpMethod.HEAD.equals(request.method());
+        // Only an HTTP/1.1 connection can become a tunnel; an HTTP/2 stream's codec rejects the headers anyway (RFC 9113 §8.2.2).
+        upgrade = isWebSocketHandshake(request) && ctx.pipeline().get(HttpServerCodec.class) != null;
         requestDone = request instanceof LastHttpContent;
         ctx.channel().config().setAutoRead(false);
 
@@ -98,15 +119,50 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         rewrite(request, admitted);
+        retryable = !upgrade && isRetryable(request) ? request : null;
         pending.add(request);
-        pool.acquire(ctx.channel().eventLoop()).addListener((Future<Channel> f) -> connected(f));
+        EventLoop loop = ctx.channel().eventLoop();
+        (upgrade ? pool.connect(loop) : pool.acquire(loop)).addListener((Future<Channel> f) -> connected(f));
+    }
+
+    /**
+     * An idempotent request without a body (RFC 9110 §9.2.2): if a reused keep-alive connection
+     * turns out closed before the app answered, it can be sent again on a new one, as HAProxy and
+     * Envoy do. Apps close idle connections on their own keep-alive timeout (Node's is 5 s), so
+     * without this a request that races such a close would get a 502 it never deserved.
+     */
+    private static boolean isRetryable(HttpRequest request) {
+        HttpMethod method = request.method();
+        boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+                || HttpMethod.OPTIONS.equals(method) || HttpMethod.PUT.equals(method)
+                || HttpMethod.DELETE.equals(method) || HttpMethod.TRACE.equals(method);
+        return idempotent && !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0
+                && !(request instanceof HttpContent content && content.content().isReadable());
+    }
+
+    /**
+     * A GET asking {@code Connection: upgrade} to {@code websocket} (RFC 6455 §4.1) with no body: any
+     * other Upgrade (h2c among them), or one on a request with a body, goes on as a plain request.
+     */
+    private static boolean isWebSocketHandshake(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        return HttpMethod.GET.equals(request.method())
+                && HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     /** RFC 9110 §7.6: what the app must see, and what it must never believe from the client. */
     private void rewrite(HttpRequest request, AdmittedRequest admitted) {
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         HttpHeaders headers = request.headers();
-        HopByHop.remove(headers);
+        if (upgrade) {
+            HopByHop.removeKeepingUpgrade(headers);
+        } else {
+            HopByHop.remove(headers);
+        }
         HopByHop.removeScimitarHeaders(headers);
         admitted.identity().writeTo(headers);
         String client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
@@ -114,7 +170,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         headers.set(X_FORWARDED_FOR, forwardedFor == null ? client : forwardedFor + ", " + client);
         // Behind the ALB these arrive set by it (the listener is reachable only from the ALB); kept.
         if (!headers.contains(X_FORWARDED_PROTO)) {
-            headers.set(X_FORWARDED_PROTO, "http");
+            headers.set(X_FORWARDED_PROTO, clientScheme);
         }
         String host = headers.get(HttpHeaderNames.HOST);
         if (!headers.contains(X_FORWARDED_HOST) && host != null) {
@@ -135,11 +191,14 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!connect.isSuccess()) {
+            pool.errors().record(UpstreamErrors.CONNECT);
             fail(HttpResponseStatus.BAD_GATEWAY);
             return;
         }
         upstream = connect.getNow();
-        upstream.pipeline().get(UpstreamHandler.class).attach(this);
+        UpstreamHandler handler = upstream.pipeline().get(UpstreamHandler.class);
+        handler.attach(this);
+        reusedUpstream = handler.reused();
         HttpObject next;
         while ((next = pending.poll()) != null) {
             upstream.write(next, upstream.voidPromise());
@@ -147,6 +206,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         upstream.flush();
         headerTimeout = ctx.channel().eventLoop().schedule(() -> {
             if (active && !responseStarted) {
+                pool.errors().record(UpstreamErrors.TIMEOUT);
                 fail(HttpResponseStatus.GATEWAY_TIMEOUT);
             }
         }, settings.responseHeaderTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -212,7 +272,11 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
     private void onResponseHead(HttpResponse response) {
         int code = response.status().code();
-        if (code >= 100 && code < 200 && code != 101) {
+        if (code == 101) {
+            switchProtocols(response);
+            return;
+        }
+        if (code >= 100 && code < 200) {
             // 100 Continue and 103 Early Hints go to the client as they are; the final response follows.
             informational = true;
             var interim = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER);
@@ -223,7 +287,7 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         }
         cancelTimeout();
         responseStarted = true;
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        upstreamKeepAlive = !upgrade && HttpUtil.isKeepAlive(response);
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         HttpHeaders headers = response.headers();
         HopByHop.remove(headers);
@@ -235,6 +299,30 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         HttpUtil.setKeepAlive(response, clientKeepAlive);
         ctx.write(response, ctx.voidPromise());
+    }
+
+    /**
+     * The app switched protocols. Only to the WebSocket the client asked for (RFC 9110 §15.2.2: a
+     * server must not switch to a protocol the request did not name); anything else is a 502.
+     */
+    private void switchProtocols(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        if (!upgrade || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            pool.errors().record(UpstreamErrors.BAD_UPGRADE);
+            fail(HttpResponseStatus.BAD_GATEWAY);
+            return;
+        }
+        cancelTimeout();
+        Channel app = upstream;
+        upstream = null;
+        active = false;
+        app.pipeline().get(UpstreamHandler.class).detach();
+        HopByHop.removeKeepingUpgrade(headers);
+        var switched = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER);
+        switched.headers().set(headers);
+        ctx.writeAndFlush(switched, ctx.voidPromise());
+        ctx.pipeline().fireUserEventTriggered(new ProtocolSwitched(HttpHeaderValues.WEBSOCKET.toString()));
+        Tunnel.splice(ctx.pipeline(), app);
     }
 
     void onUpstreamReadComplete() {
@@ -253,15 +341,37 @@ public final class ForwardingHandler extends ChannelInboundHandlerAdapter {
         }
         upstream = null;
         if (responseStarted) {
+            pool.errors().record(UpstreamErrors.RESET_MID_RESPONSE);
             abort(); // the client has a truncated response: only closing tells it so
+        } else if (reusedUpstream && retryable != null) {
+            retryOnNewConnection();
         } else {
+            pool.errors().record(UpstreamErrors.RESET);
             fail(HttpResponseStatus.BAD_GATEWAY);
         }
+    }
+
+    /**
+     * Sends the kept request again, once, on a connection that is new (so it cannot be stale): the
+     * app closed the reused one before any of its response arrived.
+     */
+    private void retryOnNewConnection() {
+        pool.errors().record(UpstreamErrors.STALE_CONNECTION_RETRIED);
+        cancelTimeout();
+        HttpRequest head = retryable;
+        retryable = null;
+        // A full request was released when it was written; its head and empty body are written again.
+        pending.addFirst(head instanceof FullHttpRequest full ? full.replace(Unpooled.EMPTY_BUFFER) : head);
+        if (requestDone && !(head instanceof LastHttpContent)) {
+            pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        pool.connect(ctx.channel().eventLoop()).addListener((Future<Channel> f) -> connected(f));
     }
 
     /** The response is complete: the upstream connection goes back to the pool if both sides ended cleanly. */
     private void finish() {
         cancelTimeout();
+        retryable = null;
         Channel finished = upstream;
         upstream = null;
         finished.pipeline().get(UpstreamHandler.class).detach();

@@ -1,6 +1,7 @@
 package io.scimitar.forward;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
@@ -33,6 +34,19 @@ final class HopByHop {
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         headers.remove(HttpHeaderNames.UPGRADE);
         headers.remove(PROXY_CONNECTION);
+    }
+
+    /**
+     * Like {@link #remove}, but an upgrade (RFC 9110 §7.8) keeps {@code Upgrade} and goes on with
+     * {@code Connection: upgrade}, which is how the next hop learns of it (RFC 6455 §4.1, §4.2.2).
+     */
+    static void removeKeepingUpgrade(HttpHeaders headers) {
+        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+        remove(headers);
+        if (upgrade != null) {
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
     }
 
     /** Removes every header whose name starts with {@code X-Scimitar-}, in any case: only the sidecar sets them. */

@@ -14,6 +14,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final UpstreamPool pool;
     private ForwardingHandler exchange;
+    private int exchanges;
 
     UpstreamHandler(UpstreamPool pool) {
         this.pool = pool;
@@ -21,6 +22,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     void attach(ForwardingHandler owner) {
         this.exchange = owner;
+        exchanges++;
+    }
+
+    /** Whether the exchange now attached is not the connection's first: it came back from the pool. */
+    boolean reused() {
+        return exchanges > 1;
     }
 
     void detach() {

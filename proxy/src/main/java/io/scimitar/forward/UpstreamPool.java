@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class UpstreamPool {
 
     private final ForwardSettings settings;
+    private final UpstreamErrors errors;
     private final Bootstrap bootstrap;
     private final LongAdder opened = new LongAdder();
     private final FastThreadLocal<ArrayDeque<Channel>> idle = new FastThreadLocal<>() {
@@ -36,7 +37,13 @@ public final class UpstreamPool {
     };
 
     public UpstreamPool(ForwardSettings settings) {
+        this(settings, UpstreamErrors.NONE);
+    }
+
+    /** A pool whose exchanges report their failures to {@code errors}. */
+    public UpstreamPool(ForwardSettings settings, UpstreamErrors errors) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.errors = Objects.requireNonNull(errors, "errors");
         this.bootstrap = new Bootstrap()
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -63,6 +70,14 @@ public final class UpstreamPool {
                 return loop.newSucceededFuture(channel);
             }
         }
+        return connect(loop);
+    }
+
+    /**
+     * A new connection on {@code loop}, never an idle one: for an upgrade, which keeps its connection
+     * for good, and which an idle connection the app is just closing on its keep-alive timeout would fail.
+     */
+    Future<Channel> connect(EventLoop loop) {
         Promise<Channel> promise = loop.newPromise();
         opened.increment();
         bootstrap.clone(loop).connect().addListener((ChannelFutureListener) f -> {
@@ -90,6 +105,10 @@ public final class UpstreamPool {
     void evict(Channel channel) {
         idle.get().remove(channel);
         channel.close();
+    }
+
+    UpstreamErrors errors() {
+        return errors;
     }
 
     /** How many connections to the app were opened so far, over all loops. */

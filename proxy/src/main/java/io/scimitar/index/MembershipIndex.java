@@ -95,6 +95,20 @@ public final class MembershipIndex {
         return user == null ? Optional.empty() : user.asOptional();
     }
 
+    /**
+     * A claim value that finds {@code user} in this index (its id when users are keyed by id, else
+     * its first key under the configured attribute), or null when none does. What an open
+     * connection is checked again with: if the user loses that key, the check finds no one and the
+     * connection closes (fail closed).
+     */
+    public String claimValue(DirectoryUser user) {
+        if (userKey == UserKey.ID) {
+            return user.id();
+        }
+        String[] keys = user.keys();
+        return keys.length == 0 ? null : keys[0];
+    }
+
     /** Whether more than one user has this claim value under the configured key (for the deny reason). */
     public boolean isAmbiguous(String claimValue) {
         return userKey != UserKey.ID && usersByKey.count(userKey.normalize(claimValue)) > 1;

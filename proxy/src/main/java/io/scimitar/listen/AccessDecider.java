@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -31,8 +32,8 @@ import java.util.function.Supplier;
  * version) pair, not per request: a {@code GroupRef} lookup walks up to three hash tries (~100 ns
  * each), while a resolved route is an {@code int[]} checked by binary search in the user's sorted
  * groups. The same table holds the decisions that name no user (no route, public, no token, bad
- * token, unknown user), built once per pair, so those answers and the cache-hit path allocate
- * nothing; only decisions about a user allocate, and only the {@link Decision} itself.
+ * token, unknown user), built once per pair, and memoises each decision about a user the first time
+ * it is made at that pair, so a request on a token-cache hit allocates nothing (DecisionBenchmark).
  */
 public final class AccessDecider {
 
@@ -70,6 +71,21 @@ public final class AccessDecider {
      * @param normalizedPath the path as {@code PathNormalizer} produced it; anything else matches no route
      */
     public Decision decide(RequestHeaders headers, String method, String normalizedPath) {
+        return decide(method, normalizedPath, Objects.requireNonNull(headers, "headers"), null);
+    }
+
+    /**
+     * Decides for a user already authenticated, by the value of the configured user claim: what
+     * {@code /explain} shows, and how an open WebSocket or HTTP/2 connection is checked again when
+     * the directory changes. The route must need a token (a public or unmatched route is decided
+     * as {@link #decide} would, without a user).
+     */
+    public Decision decideFor(String userClaim, String method, String normalizedPath) {
+        return decide(method, normalizedPath, null, Objects.requireNonNull(userClaim, "userClaim"));
+    }
+
+    /** The decision, from the request's token when {@code headers} is given, else for {@code userClaim}. */
+    private Decision decide(String method, String normalizedPath, RequestHeaders headers, String userClaim) {
         Policy currentPolicy = policy.get();
         MembershipIndex index = directory.current();
         Resolved table = resolvedFor(currentPolicy, index);
@@ -82,35 +98,16 @@ public final class AccessDecider {
         if (route.isPublic()) {
             return table.publicRoute[at];
         }
-        VerifiedToken token;
-        switch (authenticator.authenticate(headers)) {
-            case AuthResult.Rejected rejected -> {
-                return rejected.reason() == RejectReason.MISSING ? table.noToken[at] : table.invalidToken[at];
+        String user = userClaim;
+        if (headers != null) {
+            switch (authenticator.authenticate(headers)) {
+                case AuthResult.Rejected rejected -> {
+                    return rejected.reason() == RejectReason.MISSING ? table.noToken[at] : table.invalidToken[at];
+                }
+                case VerifiedToken verified -> user = verified.user();
             }
-            case VerifiedToken verified -> token = verified;
         }
-        return decideUser(table, index, route, token.user());
-    }
-
-    /**
-     * Decides for a user already authenticated, by the value of the configured user claim: what
-     * {@code /explain} shows, and how an open WebSocket or HTTP/2 connection is checked again when
-     * the directory changes. The route must need a token (a public or unmatched route is decided
-     * as {@link #decide} would, without a user).
-     */
-    public Decision decideFor(String userClaim, String method, String normalizedPath) {
-        Policy currentPolicy = policy.get();
-        MembershipIndex index = directory.current();
-        Resolved table = resolvedFor(currentPolicy, index);
-        Optional<Route> matched = currentPolicy.match(method, normalizedPath);
-        if (matched.isEmpty()) {
-            return table.noRoute;
-        }
-        Route route = matched.get();
-        if (route.isPublic()) {
-            return table.publicRoute[route.index()];
-        }
-        return decideUser(table, index, route, userClaim);
+        return decideUser(table, index, route, user);
     }
 
     private Decision decideUser(Resolved table, MembershipIndex index, Route route, String userClaim) {
@@ -120,22 +117,15 @@ public final class AccessDecider {
             return table.unknownUser[at];
         }
         DirectoryUser user = found.get();
+        Decision.Reason reason;
         if (!user.active()) {
-            return decision(Decision.Reason.INACTIVE_USER, user, route, index);
+            reason = Decision.Reason.INACTIVE_USER;
+        } else if (route.whenStale() == WhenStale.DENY && directoryStale.getAsBoolean()) {
+            reason = Decision.Reason.STALE_DIRECTORY;
+        } else {
+            reason = table.admits(user, at) ? Decision.Reason.ALLOWED_BY_ROLE : Decision.Reason.NO_MATCHING_ROLE;
         }
-        if (route.whenStale() == WhenStale.DENY && directoryStale.getAsBoolean()) {
-            return decision(Decision.Reason.STALE_DIRECTORY, user, route, index);
-        }
-        for (int ordinal : table.ordinals[at]) {
-            if (user.isMemberOf(ordinal)) {
-                return decision(Decision.Reason.ALLOWED_BY_ROLE, user, route, index);
-            }
-        }
-        return decision(Decision.Reason.NO_MATCHING_ROLE, user, route, index);
-    }
-
-    private static Decision decision(Decision.Reason reason, DirectoryUser user, Route route, MembershipIndex index) {
-        return new Decision(reason.outcome(), reason, user.asDecisionUser(), route.asOptional(), index.version());
+        return table.decision(user, route, reason);
     }
 
     /** The table for this pair: the cached one when both are the same instances, else a new one swapped in. */
@@ -150,7 +140,10 @@ public final class AccessDecider {
         return table;
     }
 
-    /** A policy resolved against one directory version: each route's group ordinals and its user-less decisions. */
+    /**
+     * A policy resolved against one directory version: each route's group ordinals, its user-less
+     * decisions, and the decisions about users made so far.
+     */
     private static final class Resolved {
 
         final Policy policy;
@@ -162,6 +155,16 @@ public final class AccessDecider {
         final Decision[] noToken;
         final Decision[] invalidToken;
         final Decision[] unknownUser;
+        /**
+         * Per user of {@link #index}, by identity: the last decision made about it on each route
+         * (index = route index), or null. A decision is a value of (user, route, reason, version):
+         * the version is this table's, the user the key, the route the slot, and a slot is reused
+         * only for the same reason, so a memoised decision is never stale. A change of a user's
+         * groups or active flag is a new directory version, hence a new table with an empty map.
+         * At most one entry per user of this version (~130 B each with 20 routes, plus the
+         * decisions made); the whole map goes with the table.
+         */
+        private final ConcurrentHashMap<DirectoryUser, Decision[]> byUser = new ConcurrentHashMap<>();
 
         Resolved(Policy policy, MembershipIndex index) {
             this.policy = policy;
@@ -187,6 +190,41 @@ public final class AccessDecider {
                 invalidToken[at] = Decision.invalidToken(route, version);
                 unknownUser[at] = Decision.unknownUser(route, version);
             }
+        }
+
+        /** Whether {@code user} is in one of the route's groups (a few binary searches). */
+        boolean admits(DirectoryUser user, int routeIndex) {
+            for (int ordinal : ordinals[routeIndex]) {
+                if (user.isMemberOf(ordinal)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The decision with this reason about {@code user} (of {@link #index}) on {@code route}: the
+         * memoised one when the last decision there had the same reason, else a new one remembered in
+         * its place. Racing threads may each build one (equal values for one reason), and a slot read
+         * without a lock sees either null or a whole {@code Decision} (its fields are final).
+         */
+        Decision decision(DirectoryUser user, Route route, Decision.Reason reason) {
+            Decision[] slots = byUser.get(user);
+            if (slots == null) {
+                slots = new Decision[ordinals.length];
+                Decision[] first = byUser.putIfAbsent(user, slots);
+                if (first != null) {
+                    slots = first;
+                }
+            }
+            int at = route.index();
+            Decision decision = slots[at];
+            if (decision == null || decision.reason() != reason) {
+                decision = new Decision(reason.outcome(), reason, user.asDecisionUser(), route.asOptional(),
+                        index.version());
+                slots[at] = decision;
+            }
+            return decision;
         }
     }
 }

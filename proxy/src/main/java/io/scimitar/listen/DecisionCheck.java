@@ -10,8 +10,10 @@ import io.scimitar.index.DirectoryUser;
 import io.scimitar.index.MembershipIndex;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The request path's {@link AccessCheck}: the {@link AccessDecider}'s decision, counted in the
@@ -24,6 +26,12 @@ public final class DecisionCheck implements AccessCheck {
     private final DirectoryIndex directory;
     private final SidecarMetrics metrics;
     private final AuditLog audit;
+    private static final Verdict PUBLIC = Verdict.allow(ForwardedIdentity.ANONYMOUS);
+    private static final Verdict UNAUTHENTICATED = Verdict.deny(Verdict.Denial.UNAUTHENTICATED);
+    private static final Verdict FORBIDDEN = Verdict.deny(Verdict.Denial.FORBIDDEN);
+    private static final Verdict UNAVAILABLE = Verdict.deny(Verdict.Denial.UNAVAILABLE);
+    /** The allowed users' verdicts at the current directory version; replaced whole when the version changes. */
+    private volatile Identities identities;
 
     public DecisionCheck(AccessDecider decider, DirectoryIndex directory, SidecarMetrics metrics, AuditLog audit) {
         this.decider = Objects.requireNonNull(decider, "decider");
@@ -45,32 +53,59 @@ public final class DecisionCheck implements AccessCheck {
 
     private Verdict verdict(Decision decision) {
         return switch (decision.reason()) {
-            case PUBLIC_ROUTE -> Verdict.allow(ForwardedIdentity.ANONYMOUS);
-            case ALLOWED_BY_ROLE -> identity(decision)
-                    .<Verdict>map(Verdict::allow)
-                    .orElseGet(() -> Verdict.deny(Verdict.Denial.FORBIDDEN));
-            case NO_TOKEN, INVALID_TOKEN -> Verdict.deny(Verdict.Denial.UNAUTHENTICATED);
-            case STALE_DIRECTORY -> Verdict.deny(Verdict.Denial.UNAVAILABLE);
-            case NO_ROUTE, NO_MATCHING_ROLE, UNKNOWN_USER, INACTIVE_USER -> Verdict.deny(Verdict.Denial.FORBIDDEN);
+            case PUBLIC_ROUTE -> PUBLIC;
+            case ALLOWED_BY_ROLE -> allowed(decision);
+            case NO_TOKEN, INVALID_TOKEN -> UNAUTHENTICATED;
+            case STALE_DIRECTORY -> UNAVAILABLE;
+            case NO_ROUTE, NO_MATCHING_ROLE, UNKNOWN_USER, INACTIVE_USER -> FORBIDDEN;
         };
     }
 
     /**
-     * The identity the app receives, read from the directory version the decision was made
-     * against or a later one; empty (and so denied: fail closed) if the user was deleted since.
+     * The verdict of an allowed user: the identity the app receives and the subject an open
+     * connection is checked again as, read from the directory version the decision was made
+     * against or a later one; a denial (fail closed) if the user was deleted or deactivated since.
+     * Built once per (user, directory version) and reused: most requests come from users who
+     * made one a moment ago.
      */
-    private Optional<ForwardedIdentity> identity(Decision decision) {
+    private Verdict allowed(Decision decision) {
         MembershipIndex index = directory.current();
-        Optional<DirectoryUser> found = decision.user().flatMap(u -> index.userById(u.id()));
+        Identities table = identities;
+        if (table == null || table.index != index) {
+            table = new Identities(index); // racing threads build equal tables; the last write wins
+            identities = table;
+        }
+        Optional<DirectoryUser> found = decision.user().flatMap(user -> index.userById(user.id()));
         if (found.isEmpty() || !found.get().active()) {
-            return Optional.empty();
+            return FORBIDDEN;
         }
         DirectoryUser user = found.get();
+        Verdict verdict = table.byUser.get(user);
+        if (verdict == null) {
+            verdict = build(user, index);
+            table.byUser.putIfAbsent(user, verdict);
+        }
+        return verdict;
+    }
+
+    private static Verdict build(DirectoryUser user, MembershipIndex index) {
         List<String> groups = new ArrayList<>(user.groupCount());
         for (int i = 0; i < user.groupCount(); i++) {
             groups.add(index.displayName(user.groupOrdinal(i)));
         }
-        return Optional.of(new ForwardedIdentity(user.userName(), user.id(), user.email().orElse(""), groups,
-                index.version()));
+        var identity = new ForwardedIdentity(user.userName(), user.id(), user.email().orElse(""), groups,
+                index.version());
+        String claim = index.claimValue(user);
+        return claim == null ? Verdict.allow(identity) : Verdict.allow(identity, new Verdict.Subject(claim, user.id()));
+    }
+
+    /** The verdicts built for one directory version, by user (identity-keyed: each version's users are its own). */
+    private static final class Identities {
+        final MembershipIndex index;
+        final Map<DirectoryUser, Verdict> byUser = new ConcurrentHashMap<>();
+
+        Identities(MembershipIndex index) {
+            this.index = index;
+        }
     }
 }

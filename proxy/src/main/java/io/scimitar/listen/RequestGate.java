@@ -14,10 +14,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.scimitar.forward.AdmittedRequest;
 import io.scimitar.forward.LocalResponse;
+import io.scimitar.forward.ProtocolSwitched;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * its body dropped; an allowed one goes on as an {@link AdmittedRequest}, its body after it. It
  * also counts each admitted exchange in the {@link Drain} until the last part of its final
  * response is written (or the connection closes), and refuses new requests with 503 while draining.
+ *
+ * <p>With {@link LiveConnections}, the gate registers the long-lived connections its users hold:
+ * an HTTP/1.1 connection when the forwarder reports that the last admitted request switched
+ * protocols (the gate then leaves the pipeline), and an HTTP/2 connection once per admitted stream,
+ * for as long as the stream is open.
  */
 final class RequestGate extends ChannelDuplexHandler {
 
@@ -36,23 +44,39 @@ final class RequestGate extends ChannelDuplexHandler {
     private final PathNormalizer normalizer;
     private final AccessCheck accessCheck;
     private final Drain drain;
+    private final Optional<LiveConnections> live;
+    private Verdict.Allow lastAllowed;  // the last admitted request: its verdict, method and path
+    private String lastMethod;
+    private String lastPath;
     private boolean inFlight;    // an admitted exchange's final response is not yet fully written
     private boolean interim;     // the response being written is a 1xx: its end is not the exchange's
     private boolean passing;     // the body of an admitted request follows
     private boolean discarding;  // the body of a refused request follows
 
-    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck, Drain drain) {
+    RequestGate(PathNormalizer normalizer, AccessCheck accessCheck, Drain drain, Optional<LiveConnections> live) {
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
         this.drain = Objects.requireNonNull(drain, "drain");
+        this.live = Objects.requireNonNull(live, "live");
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ProtocolSwitched && lastAllowed != null) {
+            // The forwarder reads no next request before the response ends, so the switch is the last admitted one's.
+            lastAllowed.subject().ifPresent(subject -> live.ifPresent(
+                    registry -> registry.register(ctx.channel(), subject, lastMethod, lastPath)));
+            ctx.pipeline().remove(this);
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            // Also a FullHttpRequest (an HTTP/2 HEADERS frame with END_STREAM): admit owns it, body and all.
             admit(ctx, request);
-        }
-        if (msg instanceof HttpContent content) {
+        } else if (msg instanceof HttpContent content) {
             if (passing) {
                 passing = !(content instanceof LastHttpContent);
                 ctx.fireChannelRead(content);
@@ -60,7 +84,7 @@ final class RequestGate extends ChannelDuplexHandler {
                 discarding &= !(content instanceof LastHttpContent);
                 content.release();
             }
-        } else if (!(msg instanceof HttpRequest)) {
+        } else {
             ctx.fireChannelRead(msg);
         }
     }
@@ -106,6 +130,7 @@ final class RequestGate extends ChannelDuplexHandler {
                         passing = hasBody;
                         inFlight = true;
                         drain.begin();
+                        remember(ctx, allow, request.method().name(), normalized.path());
                         ctx.fireChannelRead(new AdmittedRequest(request, normalized.requestTarget(), allow.identity()));
                     }
                     case Verdict.Deny deny -> refuse(ctx, request, deny.denial().status(),
@@ -127,6 +152,20 @@ final class RequestGate extends ChannelDuplexHandler {
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Keeps what an upgrade would register; on an HTTP/2 stream, registers its connection at once
+     * (revoking the stream's user closes the whole connection) until the stream closes.
+     */
+    private void remember(ChannelHandlerContext ctx, Verdict.Allow allow, String method, String path) {
+        lastAllowed = allow;
+        lastMethod = method;
+        lastPath = path;
+        if (ctx.channel() instanceof Http2StreamChannel stream && allow.subject().isPresent() && live.isPresent()) {
+            var registration = live.get().register(stream.parent(), allow.subject().get(), method, path);
+            stream.closeFuture().addListener(closed -> registration.close());
         }
     }
 

@@ -2,26 +2,26 @@ package io.scimitar.listen;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.scimitar.forward.ForwardingHandler;
+import io.scimitar.forward.UpstreamErrors;
 import io.scimitar.forward.UpstreamPool;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,20 +29,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sidecar's HTTP/1.1 listener. The pipeline reads as the request travels: idle timeout ▸
- * HTTP/1.1 codec (line and header bounds) ▸ flow control (one message per read while paused) ▸
- * gate (normalize the path, check access) ▸ forwarder (stream to the app over pooled connections).
+ * The sidecar's listener. The pipeline reads as the request travels: idle timeout ▸ HTTP/1.1 codec
+ * (line and header bounds) ▸ flow control (one message per read while paused) ▸ gate (normalize the
+ * path, check access) ▸ forwarder (stream to the app over pooled connections); HTTP/2 (h2c, or h2
+ * over TLS through ALPN) runs the same gate and forwarder on each stream, see {@link ListenerPipeline}.
+ * A WebSocket upgrade the app accepts turns an HTTP/1.1 connection into a byte tunnel; with
+ * {@link LiveConnections}, tunnels and HTTP/2 connections are closed when their user is revoked.
  */
 public final class SidecarServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
-    /** Room on the request line for the method, the version and the spaces around the target. */
-    private static final int REQUEST_LINE_OVERHEAD = 64;
 
     private final SidecarSettings settings;
     private final AccessCheck accessCheck;
     private final PathNormalizer normalizer;
     private final UpstreamPool pool;
+    private final Optional<SslContext> tls;
+    private final Optional<LiveConnections> live;
     private final Drain drain = new Drain();
     private final ChannelGroup connections = new DefaultChannelGroup("sidecar-connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptor;
@@ -50,11 +53,32 @@ public final class SidecarServer implements AutoCloseable {
     private Channel serverChannel;
     private boolean closed;
 
+    /** A listener whose WebSocket and HTTP/2 connections stay open until either end closes them. */
     public SidecarServer(SidecarSettings settings, AccessCheck accessCheck) {
+        this(settings, accessCheck, Optional.empty(), UpstreamErrors.NONE);
+    }
+
+    /**
+     * A listener that registers every upgraded WebSocket and every HTTP/2 connection's admitted
+     * streams with {@code live}, which closes the connection when its user is revoked.
+     */
+    public SidecarServer(SidecarSettings settings, AccessCheck accessCheck, LiveConnections live) {
+        this(settings, accessCheck, Optional.of(live), UpstreamErrors.NONE);
+    }
+
+    /** As {@link #SidecarServer(SidecarSettings, AccessCheck, LiveConnections)}, reporting failures talking to the app to {@code errors}. */
+    public SidecarServer(SidecarSettings settings, AccessCheck accessCheck, LiveConnections live, UpstreamErrors errors) {
+        this(settings, accessCheck, Optional.of(live), errors);
+    }
+
+    private SidecarServer(SidecarSettings settings, AccessCheck accessCheck, Optional<LiveConnections> live,
+            UpstreamErrors errors) {
+        this.live = live;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.accessCheck = Objects.requireNonNull(accessCheck, "accessCheck");
         this.normalizer = new PathNormalizer(settings.maxRequestTargetLength());
-        this.pool = new UpstreamPool(settings.forward());
+        this.pool = new UpstreamPool(settings.forward(), errors);
+        this.tls = settings.tls().map(ListenerTls::newServerContext); // a bad certificate fails here, not per connection
     }
 
     /** Binds and returns once the listener accepts connections; fails if the address cannot be bound. */
@@ -65,27 +89,12 @@ public final class SidecarServer implements AutoCloseable {
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sidecar-accept"),
                 NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("sidecar-io"), NioIoHandler.newFactory());
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(settings.maxRequestTargetLength() + REQUEST_LINE_OVERHEAD)
-                .setMaxHeaderSize(settings.maxHeaderSize());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0,
-                                        settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                                .addLast("http", new HttpServerCodec(decoder))
-                                .addLast("flow", new FlowControlHandler())
-                                .addLast("gate", new RequestGate(normalizer, accessCheck, drain))
-                                .addLast("forward", new ForwardingHandler(pool, settings.forward()));
-                    }
-                });
+                .childHandler(new ListenerPipeline(settings, accessCheck, normalizer, pool, tls, drain, connections, live));
         try {
             serverChannel = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the checked BindException undeclared
@@ -94,6 +103,7 @@ public final class SidecarServer implements AutoCloseable {
         }
         LOG.atInfo().setMessage("sidecar listening").addKeyValue("event", "sidecar_started")
                 .addKeyValue("address", serverChannel.localAddress())
+                .addKeyValue("protocols", tls.isPresent() ? "h2,http/1.1 over TLS" : settings.h2c() ? "h2c,http/1.1" : "http/1.1")
                 .addKeyValue("upstream", settings.forward().host() + ":" + settings.forward().port()).log();
         return this;
     }
@@ -124,10 +134,17 @@ public final class SidecarServer implements AutoCloseable {
             }
             serverChannel.close().syncUninterruptibly();
         }
+        CompletableFuture<Void> idle = drain.start();
+        // HTTP/2 clients are told to open no new streams (RFC 9113 §6.8); streams in flight go on.
+        for (Channel connection : connections) {
+            if (connection.pipeline().get(Http2FrameCodec.class) != null) {
+                connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            }
+        }
         LOG.atInfo().setMessage("draining").addKeyValue("event", "sidecar_draining")
                 .addKeyValue("in_flight", drain.inFlight()).addKeyValue("timeout_ms", timeout.toMillis()).log();
         try {
-            drain.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            idle.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return 0;
         } catch (TimeoutException e) {
             int left = drain.inFlight();
@@ -140,6 +157,11 @@ public final class SidecarServer implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("the drain future cannot fail", e);
         }
+    }
+
+    /** Exchanges admitted and not yet fully answered, on every connection and stream. */
+    int inFlight() {
+        return drain.inFlight();
     }
 
     /** Whether {@link #drain} has begun: readiness turns false so the load balancer stops sending. */

@@ -3,14 +3,39 @@ package io.scimitar.listen;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.scimitar.forward.ForwardedIdentity;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What an {@link AccessCheck} answers: forward as a verified identity, or refuse with a status and no reason. */
 public sealed interface Verdict permits Verdict.Allow, Verdict.Deny {
 
-    /** Forward the request; the app receives {@code identity} as {@code X-Scimitar-*} headers. */
-    record Allow(ForwardedIdentity identity) implements Verdict {
+    /**
+     * Forward the request; the app receives {@code identity} as {@code X-Scimitar-*} headers. The
+     * {@code subject} is the directory user it was allowed as (empty on a public route), which
+     * {@link LiveConnections} decides for again while a WebSocket or HTTP/2 connection stays open.
+     */
+    record Allow(ForwardedIdentity identity, Optional<Subject> subject) implements Verdict {
         public Allow {
             Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(subject, "subject");
+        }
+
+        /** Allowed without a user to check again (a public route, or a check that names none). */
+        public Allow(ForwardedIdentity identity) {
+            this(identity, Optional.empty());
+        }
+    }
+
+    /**
+     * The authenticated user behind an allowed request.
+     *
+     * @param userClaim the value of the configured user claim, as the directory is looked up by it
+     *     ({@link AccessDecider#decideFor})
+     * @param userId the directory user's SCIM {@code id}, as {@code IndexUpdate.affectedUserIds} names users
+     */
+    record Subject(String userClaim, String userId) {
+        public Subject {
+            Objects.requireNonNull(userClaim, "userClaim");
+            Objects.requireNonNull(userId, "userId");
         }
     }
 
@@ -43,6 +68,10 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny {
 
     static Verdict allow(ForwardedIdentity identity) {
         return new Allow(identity);
+    }
+
+    static Verdict allow(ForwardedIdentity identity, Subject subject) {
+        return new Allow(identity, Optional.of(subject));
     }
 
     static Verdict deny(Denial denial) {

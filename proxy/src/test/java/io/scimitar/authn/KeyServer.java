@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real identity provider's key endpoint and a real ALB key endpoint on loopback: {@code /jwks}
  * serves whatever key set the test publishes (or fails as told), {@code /alb/KID} serves PEMs.
  */
-final class KeyServer implements AutoCloseable {
+public final class KeyServer implements AutoCloseable {
 
     private final HttpServer server;
     private volatile String jwksBody = "{\"keys\":[]}";
@@ -31,42 +31,42 @@ final class KeyServer implements AutoCloseable {
     final AtomicInteger jwksRequests = new AtomicInteger();
     final AtomicInteger albRequests = new AtomicInteger();
 
-    KeyServer() throws IOException {
+    public KeyServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/jwks", this::jwks);
         server.createContext("/alb/", this::alb);
         server.start();
     }
 
-    URI jwksUrl() {
+    public URI jwksUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
     }
 
-    URI albKeyBaseUrl() {
+    public URI albKeyBaseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/alb/");
     }
 
     /** Publishes the public halves of {@code keys}. */
-    void publish(List<? extends JWK> keys) {
+    public void publish(List<? extends JWK> keys) {
         jwksBody = new JWKSet(List.copyOf(keys)).toPublicJWKSet().toString();
         jwksStatus = 200;
     }
 
-    void publishRaw(String body) {
+    public void publishRaw(String body) {
         jwksBody = body;
         jwksStatus = 200;
     }
 
     /** The IdP is down: every JWKS request answers {@code status}. */
-    void fail(int status) {
+    public void fail(int status) {
         jwksStatus = status;
     }
 
-    void cacheControl(String value) {
+    public void cacheControl(String value) {
         cacheControl = value;
     }
 
-    void publishAlbKey(String kid, PublicKey key) {
+    public void publishAlbKey(String kid, PublicKey key) {
         String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
         albPems.put(kid, "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n");
     }

@@ -17,16 +17,16 @@ import java.time.Instant;
 import java.util.Date;
 
 /** Real keys and real signed tokens for the tests. */
-final class Tokens {
+public final class Tokens {
 
-    static final String ISSUER = "https://idp.example.test/oauth2/default";
-    static final String AUDIENCE = "api://scimitar";
-    static final String EMAIL = "ada@example.com";
+    public static final String ISSUER = "https://idp.example.test/oauth2/default";
+    public static final String AUDIENCE = "api://scimitar";
+    public static final String EMAIL = "ada@example.com";
 
     private Tokens() {
     }
 
-    static RSAKey rsa(String kid) {
+    public static RSAKey rsa(String kid) {
         try {
             return new RSAKeyGenerator(2048).keyID(kid).generate();
         } catch (JOSEException e) {
@@ -34,7 +34,7 @@ final class Tokens {
         }
     }
 
-    static ECKey ec(String kid) {
+    public static ECKey ec(String kid) {
         try {
             return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
         } catch (JOSEException e) {
@@ -43,7 +43,7 @@ final class Tokens {
     }
 
     /** Claims that pass every check at {@code now}: our iss and aud, exp in five minutes, the email. */
-    static JWTClaimsSet.Builder claims(Instant now) {
+    public static JWTClaimsSet.Builder claims(Instant now) {
         return new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -53,11 +53,11 @@ final class Tokens {
                 .expirationTime(Date.from(now.plusSeconds(300)));
     }
 
-    static JWSHeader.Builder header(JWSAlgorithm alg, String kid) {
+    public static JWSHeader.Builder header(JWSAlgorithm alg, String kid) {
         return new JWSHeader.Builder(alg).keyID(kid);
     }
 
-    static String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner signer) {
+    public static String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner signer) {
         try {
             SignedJWT jwt = new SignedJWT(header, claims);
             jwt.sign(signer);
@@ -67,7 +67,7 @@ final class Tokens {
         }
     }
 
-    static String sign(RSAKey key, JWTClaimsSet claims) {
+    public static String sign(RSAKey key, JWTClaimsSet claims) {
         try {
             return sign(header(JWSAlgorithm.RS256, key.getKeyID()).build(), claims, new RSASSASigner(key));
         } catch (JOSEException e) {
@@ -75,7 +75,7 @@ final class Tokens {
         }
     }
 
-    static String sign(ECKey key, JWTClaimsSet claims) {
+    public static String sign(ECKey key, JWTClaimsSet claims) {
         try {
             return sign(header(JWSAlgorithm.ES256, key.getKeyID()).build(), claims, new ECDSASigner(key));
         } catch (JOSEException e) {

@@ -51,6 +51,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +92,7 @@ class AccessDeciderTest {
     private DirectoryService scim;
     private DirectoryIndex directory;
     private final AtomicReference<Policy> policy = new AtomicReference<>(policy(POLICY));
+    private RequestAuthenticator authenticator;
     private AccessDecider decider;
 
     private String ada;
@@ -113,7 +115,7 @@ class AccessDeciderTest {
         jwks.refreshNow().join();
         tokenCache = VerifiedTokenCache.create(1_000, Duration.ofMinutes(10));
         JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(ISSUER).audience(AUDIENCE).build();
-        RequestAuthenticator authenticator = new RequestAuthenticator(TokenExtractor.builder().build(),
+        authenticator = new RequestAuthenticator(TokenExtractor.builder().build(),
                 Optional.of(jwt), Optional.empty(), tokenCache);
 
         store = JdbcStore.openSqlite(folder.resolve("directory.db"), true, Clock.systemUTC());
@@ -277,6 +279,88 @@ class AccessDeciderTest {
         scim.delete(ResourceType.GROUP, eng, Optional.empty());
 
         assertThat(decide(headers, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+    }
+
+    @Test
+    void aDecisionAboutAUserIsMadeOncePerDirectoryVersionAndEqualsAFreshOne() {
+        RequestHeaders headers = bearer("ada@example.com");
+        Decision first = decide(headers, "GET", "/api/things");
+
+        assertThat(decide(headers, "HEAD", "/api/other")).isSameAs(first);
+        assertThat(decider.decideFor("ada@example.com", "GET", "/api/things")).isSameAs(first);
+        var index = directory.current();
+        var user = index.user("ada@example.com").orElseThrow();
+        assertThat(first).isEqualTo(new Authorizer().authorize(first.route().orElseThrow(), user.asDecisionUser(),
+                user.active(), new UserGroups(index, user), index.version(), false));
+    }
+
+    @Test
+    void aMemoisedAllowIsNeverServedAfterTheUserLeavesTheGroup() {
+        RequestHeaders headers = bearer("ada@example.com");
+        Decision allowed = decide(headers, "GET", "/api/things");
+        assertThat(decide(headers, "GET", "/api/things")).isSameAs(allowed);
+
+        patch(ResourceType.GROUP, eng, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]");
+        long removed = store.changeLog().currentVersion();
+
+        for (Decision denied : List.of(decide(headers, "GET", "/api/things"),
+                decider.decideFor("ada@example.com", "GET", "/api/things"))) {
+            assertThat(denied.reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+            assertThat(denied.directoryVersion()).isEqualTo(removed);
+        }
+
+        patch(ResourceType.GROUP, eng, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + ada + "\"}]}]");
+        Decision again = decide(headers, "GET", "/api/things");
+        assertThat(again.reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(again.directoryVersion()).isEqualTo(store.changeLog().currentVersion()).isGreaterThan(removed);
+        assertThat(again).isNotSameAs(allowed);
+    }
+
+    @Test
+    void aChangeToAnotherUserStillGivesTheNextVersionInEveryDecision() {
+        String bob = createUser("bob", "bob@example.com");
+        RequestHeaders adaHeaders = bearer("ada@example.com");
+        RequestHeaders bobHeaders = bearer("bob@example.com");
+        Decision adaBefore = decide(adaHeaders, "GET", "/api/things");
+        assertThat(decide(bobHeaders, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+
+        patch(ResourceType.GROUP, eng, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + bob + "\"}]}]");
+
+        Decision adaAfter = decide(adaHeaders, "GET", "/api/things");
+        assertThat(adaAfter.reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(adaAfter.directoryVersion()).isGreaterThan(adaBefore.directoryVersion());
+        assertThat(decide(bobHeaders, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
+        assertThat(decide(adaHeaders, "GET", "/api/things")).isSameAs(adaAfter);
+    }
+
+    @Test
+    void aPolicyReloadAtTheSameDirectoryVersionIsDecidedAfresh() {
+        RequestHeaders headers = bearer("ada@example.com");
+        Decision allowed = decide(headers, "GET", "/api/things");
+
+        policy.set(policy(POLICY.replace("allow: [engineers, admins]", "allow: [admins]")));
+
+        Decision denied = decide(headers, "GET", "/api/things");
+        assertThat(denied.reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
+        assertThat(denied.directoryVersion()).isEqualTo(allowed.directoryVersion());
+    }
+
+    @Test
+    void stalenessThatComesAndGoesWithinOneVersionChangesTheDecisionBothWays() {
+        AtomicBoolean stale = new AtomicBoolean();
+        AccessDecider staleAware = new AccessDecider(policy::get, authenticator, directory, stale::get);
+        RequestHeaders headers = bearer("ada@example.com");
+        Decision allowed = staleAware.decide(headers, "GET", "/api/things");
+
+        stale.set(true);
+        Decision refused = staleAware.decide(headers, "GET", "/api/things");
+        assertThat(refused.reason()).isEqualTo(Decision.Reason.STALE_DIRECTORY);
+        assertThat(refused.directoryVersion()).isEqualTo(allowed.directoryVersion());
+        assertThat(staleAware.decideFor("ada@example.com", "GET", "/api/things").reason())
+                .isEqualTo(Decision.Reason.STALE_DIRECTORY);
+
+        stale.set(false);
+        assertThat(staleAware.decide(headers, "GET", "/api/things")).isEqualTo(allowed);
     }
 
     private Decision decide(RequestHeaders headers, String method, String path) {
