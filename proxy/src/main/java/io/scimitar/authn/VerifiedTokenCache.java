@@ -49,11 +49,7 @@ public final class VerifiedTokenCache {
         JwksCache.Builder.positive("maximumLifetime", maximumLifetime);
         this.clock = Objects.requireNonNull(clock, "clock");
         long maxLifetimeNanos = maximumLifetime.toNanos();
-        // Maintenance (the read buffer's replay, evictions) runs on the calling thread: Caffeine's
-        // default hands it to ForkJoinPool.commonPool, which under load woke a pool thread about
-        // once per ten requests (~3,000 context switches/s on the sidecar's core, benchmarks/load).
         this.cache = Caffeine.newBuilder()
-                .executor(Runnable::run)
                 .maximumSize(maximumSize)
                 .ticker(ticker)
                 .expireAfter(new UntilExpiry(clock, maxLifetimeNanos))

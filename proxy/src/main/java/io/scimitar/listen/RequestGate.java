@@ -100,8 +100,7 @@ final class RequestGate extends ChannelDuplexHandler {
             };
             LOG.atInfo().setMessage("unparseable request").addKeyValue("event", "request_malformed")
                     .addKeyValue("status", status.code()).addKeyValue("detail", decoded.cause().getMessage()).log();
-            // Not released here: a failed request that carries content (a FullHttpRequest) is
-            // released by channelRead's content branch, and one without content holds nothing.
+            ReferenceCountUtil.release(request);
             ctx.writeAndFlush(LocalResponse.of(status, false)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
