@@ -382,7 +382,7 @@ measure() {
         if ((H_OK > 0)); then
             H2NOTE[$round]="h2c (prior knowledge) to Scimitar: ${H_RPS} req/s, mean ${H_MEAN} µs, $((H_TOTAL - H_OK)) not 2xx"
         else
-            H2NOTE[$round]="h2c to Scimitar: not measured, this build does not speak cleartext HTTP/2 (the h2 branch is not merged into main)"
+            H2NOTE[$round]="h2c to Scimitar: not measured, this build did not answer cleartext HTTP/2 (prior knowledge)"
         fi
     fi
     if [[ -n $admin ]]; then
@@ -447,7 +447,8 @@ report() {
 
 span() { # "median (min–max)" of the rounds' values
     printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        d = index(v[1], ".") ? length(v[1]) - index(v[1], ".") : 0 # the median keeps the decimals of the values
+        m = sprintf("%." d "f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)
         if (v[1] == v[NR]) print v[1]; else printf "%s (%s–%s)\n", m, v[1], v[NR] }'
 }
 
@@ -486,6 +487,10 @@ for c in $CONTENDERS; do
     [[ -n ${URL[$c]:-} ]] || die "unknown contender $c"
     log "priming $c: wrk ${PRIME}s, not measured"
     taskset -c "$LOAD_CPU" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${PRIME}s" -H "Authorization: Bearer $TOKEN" "${URL[$c]}" >/dev/null
+    if [[ $c == scimitar ]]; then # its HTTP/2 path is other code, compiled separately
+        taskset -c "$LOAD_CPU" h2load -t"$THREADS" -c"$CONNECTIONS" -m1 -D"${PRIME}s" \
+            -H "Authorization: Bearer $TOKEN" "${URL[$c]}" >/dev/null 2>&1 || true
+    fi
 done
 for ((round = 1; round <= ROUNDS; round++)); do
     for c in $CONTENDERS; do
