@@ -90,7 +90,7 @@ class JdbcStoreTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/scim.db"))) {
             assertThat(single(c, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(single(c, "SELECT MAX(version) FROM schema_version")).isEqualTo("1");
+            assertThat(single(c, "SELECT MAX(version) FROM flyway_schema_history WHERE success = 1")).isEqualTo("1");
         }
     }
 
