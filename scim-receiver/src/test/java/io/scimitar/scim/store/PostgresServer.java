@@ -58,12 +58,12 @@ public final class PostgresServer implements BeforeAllCallback {
             Cluster c = Cluster.start();
             // Closed when the class's extension context closes, i.e. after its last test.
             context.getStore(ExtensionContext.Namespace.create(PostgresServer.class, context.getUniqueId()))
-                    .put("cluster", (ExtensionContext.Store.CloseableResource) c::destroy);
+                    .put("cluster", c);
             cluster = c;
         } else {
             cluster = sharedCluster();
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(
-                    PostgresServer.class.getName(), k -> (ExtensionContext.Store.CloseableResource) cluster::destroy);
+                    PostgresServer.class.getName(), k -> cluster);
         }
         jdbcUrl = cluster.createDatabase();
     }
@@ -99,7 +99,7 @@ public final class PostgresServer implements BeforeAllCallback {
     }
 
     /** One PostgreSQL cluster: a data folder, a port, a server process run by pg_ctl. */
-    public static final class Cluster {
+    public static final class Cluster implements AutoCloseable {
         private static final AtomicInteger DATABASES = new AtomicInteger();
         private final Path folder;
         private final Path data;
@@ -164,6 +164,12 @@ public final class PostgresServer implements BeforeAllCallback {
             } catch (IllegalStateException shuttingDown) {
                 // Called from the hook itself.
             }
+        }
+
+        /** JUnit closes the cluster at the end of the run (shared) or of the class (own). */
+        @Override
+        public void close() {
+            destroy();
         }
 
         private void stopQuietly() {
