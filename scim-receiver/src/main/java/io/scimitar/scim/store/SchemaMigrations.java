@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings a database to the schema this build understands, with Flyway and the scripts in
@@ -15,6 +18,7 @@ import org.flywaydb.core.api.FlywayException;
  */
 final class SchemaMigrations {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
     static final String LOCATION = "classpath:db/scimitar";
 
     private SchemaMigrations() {
@@ -34,7 +38,12 @@ final class SchemaMigrations {
             if (connections.withWriter(SchemaMigrations::isPreFlyway)) {
                 flyway.baseline();
             }
-            flyway.migrate();
+            MigrateResult result = flyway.migrate();
+            LOG.atInfo().setMessage("store schema ready").addKeyValue("event", "store_schema_migrated")
+                    .addKeyValue("from", result.initialSchemaVersion == null ? "empty" : result.initialSchemaVersion)
+                    .addKeyValue("to", result.targetSchemaVersion == null ? result.initialSchemaVersion
+                            : result.targetSchemaVersion)
+                    .addKeyValue("applied", result.migrationsExecuted).log();
         } catch (FlywayException e) {
             throw new IllegalStateException("cannot migrate the database schema: " + e.getMessage(), e);
         }
