@@ -1,5 +1,6 @@
 package io.scimitar.e2e;
 
+import io.scimitar.testing.RawClient;
 import java.security.interfaces.ECPublicKey;
 
 import com.nimbusds.jose.crypto.ECDSASigner;
