@@ -238,6 +238,11 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
         }
     }
 
+    /** The identity provider's key endpoint, to publish or withdraw keys while the sidecar runs. */
+    KeyServer idp() {
+        return idp;
+    }
+
     /**
      * An {@code x-amzn-oidc-data} value for {@code user} as an ALB builds it: ES256 with the
      * fixture's ALB key, {@code signer} naming {@code loadBalancerArn}, segments base64url with
