@@ -442,7 +442,7 @@ report() {
         [[ -n ${H2NOTE[$r]:-} ]] && echo "- round $r: ${H2NOTE[$r]}"
     done | sed 's/^- round [0-9]*: \(h2c to Scimitar: not measured\)/- \1/' | uniq
     echo
-    echo "Command: \`ROUNDS=$ROUNDS PRIME=$PRIME WARMUP=$WARMUP DURATION=$DURATION THREADS=$THREADS CONNECTIONS=$CONNECTIONS USER_COUNT=$USER_COUNT GROUP_COUNT=$GROUP_COUNT benchmarks/load/run.sh\`"
+    echo "Command: \`CONTENDERS=\"$CONTENDERS\" ROUNDS=$ROUNDS PRIME=$PRIME WARMUP=$WARMUP DURATION=$DURATION THREADS=$THREADS CONNECTIONS=$CONNECTIONS USER_COUNT=$USER_COUNT GROUP_COUNT=$GROUP_COUNT benchmarks/load/run.sh\`"
 }
 
 span() { # "median (min–max)" of the rounds' values
