@@ -12,6 +12,14 @@ public interface ChangeLog {
     /** The version of the last committed change, 0 for an empty directory. */
     long currentVersion();
 
+    /**
+     * The oldest version the log still holds: a reader can resume after {@code oldestVersion() - 1}
+     * or later. Nothing compacts the log yet, so it holds every change from version 1.
+     */
+    default long oldestVersion() {
+        return 1;
+    }
+
     /** Up to {@code limit} changes with a version greater than {@code afterVersion}, in order. */
     List<Change> readAfter(long afterVersion, int limit);
 

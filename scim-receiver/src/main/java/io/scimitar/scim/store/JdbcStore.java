@@ -33,7 +33,10 @@ public final class JdbcStore implements AutoCloseable {
 
     /** The schema version this build creates and understands; later builds migrate forward from it. */
     public static final int SCHEMA_VERSION = 1;
+    /** Rows per round trip when streaming a snapshot (a hint; SQLite steps row by row anyway). */
+    private static final int STREAM_FETCH_SIZE = 1000;
 
+    private final String url;
     private final Dialect dialect;
     private final Clock clock;
     private final Connection writer;
@@ -43,6 +46,7 @@ public final class JdbcStore implements AutoCloseable {
     private final JdbcChangeLog changeLog = new JdbcChangeLog(this);
 
     private JdbcStore(String url, Dialect dialect, Clock clock, boolean groupDisplayNameUnique) throws SQLException {
+        this.url = url;
         this.dialect = dialect;
         this.clock = clock;
         this.writer = connect(url, dialect);
@@ -183,6 +187,62 @@ public final class JdbcStore implements AutoCloseable {
             }
             return new Snapshot(version, users, groups, memberships);
         });
+    }
+
+    /** Receives the directory row by row from {@link #streamSnapshot}: the version first, then users, groups, memberships. */
+    public interface SnapshotVisitor {
+        void version(long version);
+
+        void user(ObjectNode user);
+
+        void group(ObjectNode group);
+
+        /** One row of {@code group_members}; rows come ordered by group id, then member id. */
+        void membership(String groupId, ChangeEvent.Member member);
+    }
+
+    /**
+     * Like {@link #snapshot()}, but hands each row to {@code visitor} as it is read instead of
+     * collecting them: memory stays flat whatever the directory's size. It reads on a connection of
+     * its own, so a slow visitor holds up neither the other reads nor the writer (WAL). An exception
+     * from the visitor ends the read and propagates.
+     */
+    public void streamSnapshot(SnapshotVisitor visitor) {
+        try (Connection connection = connect(url, dialect)) {
+            boolean open = false;
+            try {
+                dialect.beginRead(connection);
+                open = true;
+                visitor.version(maxVersion(connection));
+                try (Statement st = connection.createStatement()) {
+                    st.setFetchSize(STREAM_FETCH_SIZE);
+                    try (ResultSet rs = st.executeQuery("SELECT resource FROM users ORDER BY id")) {
+                        while (rs.next()) {
+                            visitor.user(parseResource(rs.getString(1)));
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT resource FROM groups ORDER BY id")) {
+                        while (rs.next()) {
+                            visitor.group(parseResource(rs.getString(1)));
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery(
+                            "SELECT group_id, member_id, member_type FROM group_members ORDER BY group_id, member_id")) {
+                        while (rs.next()) {
+                            visitor.membership(rs.getString(1), new ChangeEvent.Member(rs.getString(2), rs.getString(3)));
+                        }
+                    }
+                }
+                dialect.commit(connection);
+                open = false;
+            } finally {
+                if (open) {
+                    rollbackQuietly(connection);
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
     }
 
     long currentVersion() {
