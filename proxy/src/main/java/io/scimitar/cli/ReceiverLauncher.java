@@ -1,11 +1,14 @@
 package io.scimitar.cli;
 
+import io.scimitar.config.FeedConfig;
 import io.scimitar.config.ScimConfig;
 import io.scimitar.config.ScimitarConfig;
 import io.scimitar.config.Secret;
 import io.scimitar.config.StoreLocation;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.UserKey;
+import io.scimitar.scim.feed.Feed;
+import io.scimitar.scim.feed.FeedSettings;
 import io.scimitar.scim.http.BearerTokens;
 import io.scimitar.scim.http.ScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
@@ -14,11 +17,13 @@ import io.scimitar.scim.service.DirectorySettings;
 import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
 import io.scimitar.scim.store.PostgresSettings;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Wires the SCIM receiver: the store, the directory service over it, and the HTTP server in front,
@@ -71,6 +76,11 @@ public final class ReceiverLauncher {
         }
 
         @Override
+        public Feed openFeed(FeedSettings settings) {
+            return Feed.on(settings, store);
+        }
+
+        @Override
         public void close() {
             try {
                 view.close();
@@ -81,7 +91,8 @@ public final class ReceiverLauncher {
     }
 
     /**
-     * Opens the directory and starts the server; returns once it accepts requests.
+     * Opens the directory and starts the server, with the feed on its port when a feed token is
+     * configured (404 under {@code /feed} otherwise); returns once it accepts requests.
      *
      * @param extraTokens tokens accepted besides the configured ones (the demo's generated token)
      */
@@ -96,7 +107,10 @@ public final class ReceiverLauncher {
         ScimServerSettings built = settings.build();
         OpenDirectory directory = directories.open(config);
         try {
-            ScimServer server = new ScimServer(built, directory.service()).start();
+            Feed feed = config.feed().enabled()
+                    ? directory.openFeed(FeedSettings.builder(feedTokens(config.feed())).build())
+                    : Feed.off();
+            ScimServer server = new ScimServer(built, directory.service(), feed).start();
             return new RunningReceiver(server, directory, scim.listen(), config.store());
         } catch (RuntimeException e) {
             directory.close();
@@ -106,11 +120,20 @@ public final class ReceiverLauncher {
 
     /** The configured token, the token file (re-read for rotation) and the extra tokens, all accepted. */
     static BearerTokens bearerTokens(ScimConfig scim, List<Secret> extraTokens) {
+        return tokens(scim.token(), scim.tokenFile(), extraTokens);
+    }
+
+    /** The feed's own tokens: the configured one and the token file (re-read for rotation). */
+    static BearerTokens feedTokens(FeedConfig feed) {
+        return tokens(feed.token(), feed.tokenFile(), List.of());
+    }
+
+    private static BearerTokens tokens(Optional<Secret> token, Optional<Path> tokenFile, List<Secret> extraTokens) {
         List<String> fixed = new ArrayList<>();
-        scim.token().map(Secret::reveal).ifPresent(fixed::add);
+        token.map(Secret::reveal).ifPresent(fixed::add);
         extraTokens.stream().map(Secret::reveal).forEach(fixed::add);
-        if (scim.tokenFile().isPresent()) {
-            return BearerTokens.fromFile(scim.tokenFile().get(), TOKEN_FILE_RECHECK, fixed);
+        if (tokenFile.isPresent()) {
+            return BearerTokens.fromFile(tokenFile.get(), TOKEN_FILE_RECHECK, fixed);
         }
         return BearerTokens.of(fixed.toArray(String[]::new));
     }

@@ -17,6 +17,8 @@ public enum ConfigKey {
     SCIM_BASE_URL("scim.base-url", false),
     SCIM_GROUP_DISPLAY_NAME_UNIQUE("scim.group-display-name-unique", false),
     SCIM_MAX_RESULTS("scim.max-results", false),
+    FEED_TOKEN("feed.token", true),
+    FEED_TOKEN_FILE("feed.token-file", false),
     STORE("store", false),
     STORE_USER("store-user", false),
     STORE_PASSWORD("store-password", true),

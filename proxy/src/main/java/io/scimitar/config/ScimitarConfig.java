@@ -11,11 +11,13 @@ import java.util.Optional;
  *
  * @param file    the YAML file it was read from, if any
  * @param scim    the SCIM receiver's keys
+ * @param feed    the receiver's feed tokens
  * @param store   the directory store
  * @param sidecar the sidecar's keys
  * @param sources where each key's value came from
  */
-public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation store, SidecarConfig sidecar,
+public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig feed, StoreLocation store,
+        SidecarConfig sidecar,
         Map<ConfigKey, Source> sources) {
 
     /** Where a value came from; the environment wins over the file, the file over the defaults. */
@@ -26,6 +28,7 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation
     public ScimitarConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(scim, "scim");
+        Objects.requireNonNull(feed, "feed");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(sidecar, "sidecar");
         sources = Map.copyOf(new EnumMap<>(sources));
@@ -55,6 +58,8 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation
             case SCIM_BASE_URL -> scim.baseUrl().orElse(null);
             case SCIM_GROUP_DISPLAY_NAME_UNIQUE -> scim.groupDisplayNameUnique();
             case SCIM_MAX_RESULTS -> scim.maxResults();
+            case FEED_TOKEN -> feed.token().orElse(null);
+            case FEED_TOKEN_FILE -> feed.tokenFile().orElse(null);
             case STORE -> store.text();
             case STORE_USER -> store instanceof StoreLocation.Postgres pg ? pg.user().orElse(null) : null;
             case STORE_PASSWORD -> store instanceof StoreLocation.Postgres pg && pg.passwordFile().isEmpty()

@@ -3,6 +3,8 @@ package io.scimitar.cli;
 import io.scimitar.config.ScimitarConfig;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.UserKey;
+import io.scimitar.scim.feed.Feed;
+import io.scimitar.scim.feed.FeedSettings;
 import io.scimitar.scim.service.ScimService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,6 +41,11 @@ final class ObservedDirectory implements DirectoryOpener {
             @Override
             public DirectoryIndex followIndex(UserKey userKey) {
                 return real.followIndex(userKey);
+            }
+
+            @Override
+            public Feed openFeed(FeedSettings settings) {
+                return real.openFeed(settings);
             }
 
             @Override

@@ -133,8 +133,8 @@ class ConfigLoaderTest {
     static Stream<Arguments> errors() {
         String listenExpected = ": expected host:port with a port 0-65535";
         String known = "; known keys: scim.listen, scim.token, scim.token-file, scim.max-body-bytes, scim.base-url,"
-                + " scim.group-display-name-unique, scim.max-results, store, store-user, store-password,"
-                + " store-password-file, listen, admin.listen, upstream, policy,"
+                + " scim.group-display-name-unique, scim.max-results, feed.token, feed.token-file, store, store-user,"
+                + " store-password, store-password-file, listen, admin.listen, upstream, policy,"
                 + " auth.jwks-url, auth.issuer, auth.audience, auth.user-claim, auth.user-attribute, auth.cookie,"
                 + " auth.alb-arn, auth.alb-key-url, tls.cert, tls.key, max-body-bytes, timeouts.connect,"
                 + " timeouts.response-headers, timeouts.idle, drain-timeout";
@@ -346,8 +346,8 @@ class ConfigLoaderTest {
         assertThat(Stream.of(ConfigKey.values()).map(ConfigKey::envVar)).containsExactly(
                 "SCIMITAR_SCIM_LISTEN", "SCIMITAR_SCIM_TOKEN", "SCIMITAR_SCIM_TOKEN_FILE",
                 "SCIMITAR_SCIM_MAX_BODY_BYTES", "SCIMITAR_SCIM_BASE_URL", "SCIMITAR_SCIM_GROUP_DISPLAY_NAME_UNIQUE",
-                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_STORE", "SCIMITAR_STORE_USER", "SCIMITAR_STORE_PASSWORD",
-                "SCIMITAR_STORE_PASSWORD_FILE",
+                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_FEED_TOKEN", "SCIMITAR_FEED_TOKEN_FILE", "SCIMITAR_STORE",
+                "SCIMITAR_STORE_USER", "SCIMITAR_STORE_PASSWORD", "SCIMITAR_STORE_PASSWORD_FILE",
                 "SCIMITAR_LISTEN", "SCIMITAR_ADMIN_LISTEN", "SCIMITAR_UPSTREAM", "SCIMITAR_POLICY",
                 "SCIMITAR_AUTH_JWKS_URL", "SCIMITAR_AUTH_ISSUER", "SCIMITAR_AUTH_AUDIENCE", "SCIMITAR_AUTH_USER_CLAIM",
                 "SCIMITAR_AUTH_USER_ATTRIBUTE", "SCIMITAR_AUTH_COOKIE", "SCIMITAR_AUTH_ALB_ARN",

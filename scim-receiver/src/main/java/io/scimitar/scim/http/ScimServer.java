@@ -2,8 +2,10 @@ package io.scimitar.scim.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -20,6 +22,7 @@ import io.scimitar.scim.service.ScimService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,8 +42,22 @@ public final class ScimServer implements AutoCloseable {
     /** Requests that may wait for a blocking thread, per thread, before new ones get 503. */
     private static final int QUEUE_PER_THREAD = 64;
 
+    /**
+     * Endpoints served on this listener beside SCIM (the feed): a handler per connection, placed
+     * after the HTTP codec, that answers its own requests and passes every other one on to SCIM.
+     */
+    public interface Mount {
+
+        /** The handler for a new connection; {@code blocking} is the server's pool for blocking work. */
+        ChannelHandler newHandler(ExecutorService blocking);
+
+        /** The server is closing: end the long-lived responses, so that their connections close. */
+        void drain();
+    }
+
     private final ScimServerSettings settings;
     private final ScimRouter router;
+    private final Optional<Mount> mount;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ChannelGroup connections = new DefaultChannelGroup("scim-connections", GlobalEventExecutor.INSTANCE);
@@ -50,8 +67,18 @@ public final class ScimServer implements AutoCloseable {
     private Channel serverChannel;
 
     public ScimServer(ScimServerSettings settings, ScimService service) {
+        this(settings, service, Optional.empty());
+    }
+
+    /** A server that also serves {@code mount}'s endpoints (the feed) on its port. */
+    public ScimServer(ScimServerSettings settings, ScimService service, Mount mount) {
+        this(settings, service, Optional.of(mount));
+    }
+
+    private ScimServer(ScimServerSettings settings, ScimService service, Optional<Mount> mount) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.router = new ScimRouter(settings, Objects.requireNonNull(service, "service"));
+        this.mount = mount;
     }
 
     /** Binds and returns once the server accepts connections; fails if the address cannot be bound. */
@@ -77,11 +104,12 @@ public final class ScimServer implements AutoCloseable {
                         HttpDecoderConfig decoder = new HttpDecoderConfig()
                                 .setMaxInitialLineLength(settings.maxInitialLineLength())
                                 .setMaxHeaderSize(settings.maxHeaderSize());
-                        ch.pipeline()
+                        ChannelPipeline pipeline = ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0,
                                         settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                                .addLast("http", new HttpServerCodec(decoder))
-                                .addLast("body-limit", new BodyLimitAggregator(settings.maxBodyBytes()))
+                                .addLast("http", new HttpServerCodec(decoder));
+                        mount.ifPresent(m -> pipeline.addLast("mount", m.newHandler(blocking)));
+                        pipeline.addLast("body-limit", new BodyLimitAggregator(settings.maxBodyBytes()))
                                 .addLast("scim", new ScimHttpHandler(settings, router, blocking, draining));
                     }
                 });
@@ -116,6 +144,7 @@ public final class ScimServer implements AutoCloseable {
         draining.set(true);
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+            mount.ifPresent(Mount::drain);
             connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(ScimHttpHandler.DRAIN));
             Duration grace = settings.requestTimeout().plusSeconds(1);
             if (!connections.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {

@@ -24,6 +24,12 @@ sealed interface ConnectionSource extends AutoCloseable permits ConnectionSource
     /** Runs {@code work} on a connection for reading; may be called from many threads at once. */
     <T> T withReader(SqlFunction<T> work) throws SQLException;
 
+    /**
+     * Runs {@code work} on a connection no other reader shares, for a long read (a streamed
+     * snapshot) that must hold up neither the other reads nor the writer.
+     */
+    <T> T withOwnReader(SqlFunction<T> work) throws SQLException;
+
     /** Points Flyway at this database. */
     FluentConfiguration migrateThrough(FluentConfiguration flyway);
 
@@ -36,12 +42,14 @@ sealed interface ConnectionSource extends AutoCloseable permits ConnectionSource
      */
     final class Pinned implements ConnectionSource {
         private final String url;
+        private final Dialect dialect;
         private final Connection writer;
         private final Connection reader;
         private final ReentrantLock readLock = new ReentrantLock();
 
         Pinned(String url, Dialect dialect) throws SQLException {
             this.url = url;
+            this.dialect = dialect;
             this.writer = connect(url, dialect);
             try {
                 this.reader = connect(url, dialect);
@@ -74,6 +82,13 @@ sealed interface ConnectionSource extends AutoCloseable permits ConnectionSource
                 return work.apply(reader);
             } finally {
                 readLock.unlock();
+            }
+        }
+
+        @Override
+        public <T> T withOwnReader(SqlFunction<T> work) throws SQLException {
+            try (Connection connection = connect(url, dialect)) {
+                return work.apply(connection);
             }
         }
 
@@ -122,6 +137,11 @@ sealed interface ConnectionSource extends AutoCloseable permits ConnectionSource
             try (Connection connection = pool.getConnection()) {
                 return work.apply(connection);
             }
+        }
+
+        @Override
+        public <T> T withOwnReader(SqlFunction<T> work) throws SQLException {
+            return withReader(work); // a pooled connection is this reader's alone while borrowed
         }
 
         @Override

@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  */
 public final class JdbcStore implements AutoCloseable {
 
+    /** Rows per round trip when streaming a snapshot (PostgreSQL streams with autocommit off; SQLite steps row by row anyway). */
+    private static final int STREAM_FETCH_SIZE = 1000;
+
     private final Dialect dialect;
     private final Clock clock;
     private final ConnectionSource connections;
@@ -245,6 +248,65 @@ public final class JdbcStore implements AutoCloseable {
             }
             return new Snapshot(version, users, groups, memberships);
         });
+    }
+
+    /** Receives the directory row by row from {@link #streamSnapshot}: the version first, then users, groups, memberships. */
+    public interface SnapshotVisitor {
+        void version(long version);
+
+        void user(ObjectNode user);
+
+        void group(ObjectNode group);
+
+        /** One row of {@code group_members}; rows come ordered by group id, then member id. */
+        void membership(String groupId, ChangeEvent.Member member);
+    }
+
+    /**
+     * Like {@link #snapshot()}, but hands each row to {@code visitor} as it is read instead of
+     * collecting them: memory stays flat whatever the directory's size. It reads on a connection of
+     * its own, so a slow visitor holds up neither the other reads nor the writer (WAL). An exception
+     * from the visitor ends the read and propagates.
+     */
+    public void streamSnapshot(SnapshotVisitor visitor) {
+        try {
+            connections.withOwnReader(connection -> {
+                boolean open = false;
+                try {
+                    dialect.beginRead(connection);
+                    open = true;
+                    visitor.version(maxVersion(connection));
+                    try (Statement st = connection.createStatement()) {
+                        st.setFetchSize(STREAM_FETCH_SIZE);
+                        try (ResultSet rs = st.executeQuery("SELECT resource FROM users ORDER BY id")) {
+                            while (rs.next()) {
+                                visitor.user(parseResource(rs.getString(1)));
+                            }
+                        }
+                        try (ResultSet rs = st.executeQuery("SELECT resource FROM groups ORDER BY id")) {
+                            while (rs.next()) {
+                                visitor.group(parseResource(rs.getString(1)));
+                            }
+                        }
+                        try (ResultSet rs = st.executeQuery(
+                                "SELECT group_id, member_id, member_type FROM group_members ORDER BY group_id, member_id")) {
+                            while (rs.next()) {
+                                visitor.membership(rs.getString(1), new ChangeEvent.Member(rs.getString(2), rs.getString(3)));
+                            }
+                        }
+                    }
+                    dialect.commit(connection);
+                    open = false;
+                } finally {
+                    if (open) {
+                        rollbackQuietly(connection);
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
     }
 
     long currentVersion() {
