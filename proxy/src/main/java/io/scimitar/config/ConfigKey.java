@@ -37,7 +37,12 @@ public enum ConfigKey {
     TIMEOUT_CONNECT("timeouts.connect", false),
     TIMEOUT_RESPONSE_HEADERS("timeouts.response-headers", false),
     TIMEOUT_IDLE("timeouts.idle", false),
-    DRAIN_TIMEOUT("drain-timeout", false);
+    DRAIN_TIMEOUT("drain-timeout", false),
+
+    FEED_URLS("feed.urls", false),
+    FEED_TOKEN("feed.token", true),
+    FEED_TOKEN_FILE("feed.token-file", false),
+    FEED_MAX_STALENESS("feed.max-staleness", false);
 
     /** The prefix of every Scimitar environment variable. */
     public static final String ENV_PREFIX = "SCIMITAR_";

@@ -199,9 +199,9 @@ public final class ConfigLoader {
         ScimitarConfig resolve() {
             ListenAddress listen = ListenAddress.parse(text(ConfigKey.SCIM_LISTEN, profile.defaultListen()))
                     .orElseThrow(() -> invalid(ConfigKey.SCIM_LISTEN, "expected host:port with a port 0-65535"));
-            Optional<Secret> token = optional(ConfigKey.SCIM_TOKEN).map(this::token);
+            Optional<Secret> token = optional(ConfigKey.SCIM_TOKEN).map(v -> token(ConfigKey.SCIM_TOKEN, v));
             Optional<Path> tokenFile = optional(ConfigKey.SCIM_TOKEN_FILE).map(v -> path(ConfigKey.SCIM_TOKEN_FILE, v));
-            List<Secret> fileTokens = tokenFile.map(this::tokenFileTokens).orElse(List.of());
+            List<Secret> fileTokens = tokenFile.map(f -> tokenFileTokens(ConfigKey.SCIM_TOKEN_FILE, f)).orElse(List.of());
             int maxBodyBytes = integer(ConfigKey.SCIM_MAX_BODY_BYTES, ScimConfig.DEFAULT_MAX_BODY_BYTES,
                     ScimConfig.MIN_MAX_BODY_BYTES, ScimConfig.MAX_MAX_BODY_BYTES);
             Optional<URI> baseUrl = optional(ConfigKey.SCIM_BASE_URL).map(this::baseUrl);
@@ -218,7 +218,40 @@ public final class ConfigLoader {
                     maxResults);
             Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
             raw.forEach((key, value) -> sources.put(key, value.source()));
-            return new ScimitarConfig(file, scim, store, sidecar(), sources);
+            return new ScimitarConfig(file, scim, store, sidecar(), feed(), sources);
+        }
+
+        private FeedConfig feed() {
+            Optional<Path> tokenFile = optional(ConfigKey.FEED_TOKEN_FILE).map(v -> path(ConfigKey.FEED_TOKEN_FILE, v));
+            return new FeedConfig(
+                    optional(ConfigKey.FEED_URLS).map(this::feedUrls).orElse(List.of()),
+                    optional(ConfigKey.FEED_TOKEN).map(v -> token(ConfigKey.FEED_TOKEN, v)),
+                    tokenFile,
+                    tokenFile.map(f -> tokenFileTokens(ConfigKey.FEED_TOKEN_FILE, f)).orElse(List.of()),
+                    duration(ConfigKey.FEED_MAX_STALENESS, FeedConfig.DEFAULT_MAX_STALENESS));
+        }
+
+        /** Receiver base URLs, comma-separated: each absolute http(s), without query or fragment, each once. */
+        private List<URI> feedUrls(String value) {
+            String expected = "expected comma-separated receiver base URLs, e.g. http://receiver-a:8081,http://receiver-b:8081";
+            List<URI> urls = new ArrayList<>();
+            for (String part : value.split(",", -1)) {
+                URI uri = uri(ConfigKey.FEED_URLS, part, expected);
+                String scheme = uri.getScheme();
+                if (part.isBlank() || scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                        || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                        || uri.getRawFragment() != null) {
+                    throw invalid(ConfigKey.FEED_URLS, expected);
+                }
+                // The client appends /feed/v1/...: a base written with a trailing slash means the same receiver.
+                String text = uri.toString();
+                URI base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+                if (urls.contains(base)) {
+                    throw invalid(ConfigKey.FEED_URLS, "names " + base + " twice; " + expected);
+                }
+                urls.add(base);
+            }
+            return urls;
         }
 
         private SidecarConfig sidecar() {
@@ -370,38 +403,38 @@ public final class ConfigLoader {
             return Optional.ofNullable(raw.get(key)).map(Raw::value);
         }
 
-        private Secret token(String value) {
+        private Secret token(ConfigKey key, String value) {
             String token = value.strip();
             if (token.length() < ScimConfig.MIN_TOKEN_LENGTH) {
-                throw invalid(ConfigKey.SCIM_TOKEN, "expected a token of at least " + ScimConfig.MIN_TOKEN_LENGTH
+                throw invalid(key, "expected a token of at least " + ScimConfig.MIN_TOKEN_LENGTH
                         + " characters");
             }
             if (!isTokenText(token)) {
-                throw invalid(ConfigKey.SCIM_TOKEN, "expected a token of printable characters without spaces");
+                throw invalid(key, "expected a token of printable characters without spaces");
             }
             return new Secret(token);
         }
 
-        private List<Secret> tokenFileTokens(Path tokenFile) {
+        private List<Secret> tokenFileTokens(ConfigKey key, Path tokenFile) {
             List<String> tokens;
             try {
                 tokens = BearerTokens.readTokenFile(tokenFile);
             } catch (NoSuchFileException e) {
-                throw invalid(ConfigKey.SCIM_TOKEN_FILE, "expected a readable file of tokens: no such file");
+                throw invalid(key, "expected a readable file of tokens: no such file");
             } catch (AccessDeniedException e) {
-                throw invalid(ConfigKey.SCIM_TOKEN_FILE, "expected a readable file of tokens: permission denied");
+                throw invalid(key, "expected a readable file of tokens: permission denied");
             } catch (IOException e) {
-                throw invalid(ConfigKey.SCIM_TOKEN_FILE, "expected a readable file of tokens: " + e.getMessage());
+                throw invalid(key, "expected a readable file of tokens: " + e.getMessage());
             }
             List<Secret> result = new ArrayList<>(tokens.size());
             for (int i = 0; i < tokens.size(); i++) {
                 String token = tokens.get(i);
                 if (token.length() < ScimConfig.MIN_TOKEN_LENGTH) {
-                    throw invalid(ConfigKey.SCIM_TOKEN_FILE, "token " + (i + 1) + " in the file has "
+                    throw invalid(key, "token " + (i + 1) + " in the file has "
                             + token.length() + " characters, expected at least " + ScimConfig.MIN_TOKEN_LENGTH);
                 }
                 if (!isTokenText(token)) {
-                    throw invalid(ConfigKey.SCIM_TOKEN_FILE, "token " + (i + 1)
+                    throw invalid(key, "token " + (i + 1)
                             + " in the file has spaces or control characters, expected one token per line");
                 }
                 result.add(new Secret(token));

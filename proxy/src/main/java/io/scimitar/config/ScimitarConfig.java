@@ -1,5 +1,6 @@
 package io.scimitar.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,10 +14,11 @@ import java.util.Optional;
  * @param scim    the SCIM receiver's keys
  * @param store   the directory store
  * @param sidecar the sidecar's keys
+ * @param feed    the feed's keys: the receivers a sidecar follows, the feed token, the staleness bound
  * @param sources where each key's value came from
  */
 public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation store, SidecarConfig sidecar,
-        Map<ConfigKey, Source> sources) {
+        FeedConfig feed, Map<ConfigKey, Source> sources) {
 
     /** Where a value came from; the environment wins over the file, the file over the defaults. */
     public enum Source {
@@ -28,6 +30,7 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation
         Objects.requireNonNull(scim, "scim");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(sidecar, "sidecar");
+        Objects.requireNonNull(feed, "feed");
         sources = Map.copyOf(new EnumMap<>(sources));
     }
 
@@ -75,6 +78,11 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation
             case TIMEOUT_RESPONSE_HEADERS -> s.responseHeadersTimeout();
             case TIMEOUT_IDLE -> s.idleTimeout();
             case DRAIN_TIMEOUT -> s.drainTimeout();
+            case FEED_URLS -> feed.urls().isEmpty() ? null
+                    : String.join(",", feed.urls().stream().map(URI::toString).toList());
+            case FEED_TOKEN -> feed.token().orElse(null);
+            case FEED_TOKEN_FILE -> feed.tokenFile().orElse(null);
+            case FEED_MAX_STALENESS -> feed.maxStaleness();
         };
         return value == null ? "" : value.toString();
     }
