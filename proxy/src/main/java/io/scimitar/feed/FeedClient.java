@@ -141,7 +141,8 @@ public final class FeedClient implements AutoCloseable {
                                 : "the feed failed; reconnecting")
                         .addKeyValue("event", gone ? "feed_version_gone" : "feed_failed")
                         .addKeyValue("receiver", receiver.toString())
-                        .addKeyValue("reason", String.valueOf(e.getMessage()))
+                        .addKeyValue("reason", e instanceof FeedProtocolException || e instanceof StatusException
+                                ? e.getMessage() : e.toString())
                         .addKeyValue("directory_version", index.current().version())
                         .addKeyValue("next_receiver", receivers.get(at).toString())
                         .addKeyValue("retry_in_ms", wait.toMillis()).log();
