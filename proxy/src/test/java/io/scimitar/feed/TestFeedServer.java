@@ -133,6 +133,7 @@ public final class TestFeedServer implements AutoCloseable {
         if (("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             return true;
         }
+        served.add(new Served(exchange.getRequestURI().toString(), 401, false));
         exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
         respond(exchange, 401, "");
         return false;
