@@ -294,7 +294,7 @@ public final class FeedClient implements AutoCloseable {
         if (stale != reportedStale) {
             reportedStale = stale;
             var line = stale ? LOG.atWarn().setMessage("the directory is stale: protected routes fail closed")
-                    : LOG.atInfo().setMessage("the directory is current again");
+                    : LOG.atInfo().setMessage("the directory is current");
             line.addKeyValue("event", stale ? "directory_stale" : "directory_current")
                     .addKeyValue("directory_version", index.current().version())
                     .addKeyValue("age_seconds", freshness.ageSeconds()).log();
@@ -314,13 +314,13 @@ public final class FeedClient implements AutoCloseable {
         if (open != null) {
             closeQuietly(open);
         }
+        http.shutdownNow(); // aborts a connection attempt or a wait for headers
         thread.interrupt();
         try {
             thread.join(readTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        http.shutdownNow();
     }
 
     private static void closeQuietly(InputStream in) {
