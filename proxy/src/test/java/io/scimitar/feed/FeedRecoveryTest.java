@@ -46,9 +46,7 @@ class FeedRecoveryTest {
     void aCutStreamResumesFromTheLastVersionOnTheNextReceiver() {
         try (var feed = new FeedHarness(a.url(), b.url())) {
             feed.awaitCaughtUp(source);
-            Await.until(FeedHarness.BOUND, () -> a.openStreams() == 1, () -> a.served().toString());
-
-            a.cutStreams();
+            cutTheFollowedStream(a);
             source.deactivate(ada);
             source.createUser("linus@example.com");
             feed.awaitCaughtUp(source);
@@ -58,6 +56,12 @@ class FeedRecoveryTest {
             assertThat(a.served()).filteredOn(s -> s.target().contains("snapshot")).hasSize(1);
             assertThat(b.served()).noneMatch(s -> s.target().contains("snapshot"));
         }
+    }
+
+    /** Cuts the client's change stream once it is open (after the snapshot, the client asks for changes). */
+    private static void cutTheFollowedStream(TestFeedServer receiver) {
+        Await.until(FeedHarness.BOUND, () -> receiver.openStreams() == 1, () -> receiver.served().toString());
+        receiver.cutStreams();
     }
 
     @Test
@@ -109,6 +113,7 @@ class FeedRecoveryTest {
         try (var feed = new FeedHarness(a.url())) {
             feed.awaitCaughtUp(source);
 
+            Await.until(FeedHarness.BOUND, () -> a.openStreams() == 1, () -> a.served().toString());
             a.answerChangesWith(503);
             a.cutStreams();
             Await.until(FeedHarness.BOUND, () -> a.served().stream().anyMatch(s -> s.status() == 503),

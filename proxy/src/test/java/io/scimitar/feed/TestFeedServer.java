@@ -239,12 +239,12 @@ public final class TestFeedServer implements AutoCloseable {
             return;
         }
         BlockingQueue<Change> queue = new LinkedBlockingQueue<>();
-        streams.add(queue);
         try (AutoCloseable subscription = store.changeLog().subscribe(queue::add)) {
             exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
             out.flush(); // the headers now: a stream cut before its first line must not look like no answer at all
+            streams.add(queue); // only now can a cut reach a client that has its answer
             long last = after;
             for (Change change : store.changeLog().readAfter(after, Integer.MAX_VALUE)) {
                 last = send(out, change, last);
