@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Verifies ALB's {@code x-amzn-oidc-data} user-claims token: ES256, signed with the key named by
@@ -43,6 +44,32 @@ public final class AlbOidcDataVerifier {
 
     public static Builder builder(AlbPublicKeys keys) {
         return new Builder(keys);
+    }
+
+    /**
+     * When {@code token} names an ALB key not fetched yet, its fetch (the request can wait for it
+     * rather than be refused); null otherwise or when no fetch is running. For the cold path.
+     */
+    CompletableFuture<?> keyArrival(String token) {
+        int firstDot = token.indexOf('.');
+        if (token.length() > maxTokenLength || firstDot < 0) {
+            return null;
+        }
+        String headerPart = unpadded(token, 0, firstDot);
+        if (headerPart == null) {
+            return null;
+        }
+        String kid;
+        try {
+            kid = JWSHeader.parse(new Base64URL(headerPart)).getKeyID();
+        } catch (ParseException e) {
+            return null;
+        }
+        if (!AlbPublicKeys.isValidKid(kid) || keys.verifier(kid) != null) {
+            return null;
+        }
+        CompletableFuture<?> fetch = keys.fetch(kid);
+        return fetch.isDone() ? null : fetch;
     }
 
     /**

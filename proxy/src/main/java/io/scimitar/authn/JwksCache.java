@@ -56,6 +56,8 @@ public final class JwksCache implements KeySource, AutoCloseable {
 
     private final AtomicReference<KeySnapshot> snapshot = new AtomicReference<>(KeySnapshot.EMPTY);
     private final AtomicLong lastOnDemandFetchMillis = new AtomicLong(Long.MIN_VALUE);
+    /** The last refetch for an unknown key, so requests that find it running can wait for it. */
+    private volatile CompletableFuture<FetchResult> onDemand;
     // Only touched on the executor thread: fetches are serialized there.
     private Instant outageSince;
     private int consecutiveFailures;
@@ -111,15 +113,19 @@ public final class JwksCache implements KeySource, AutoCloseable {
         long last = lastOnDemandFetchMillis.get();
         boolean due = last == Long.MIN_VALUE || now - last >= unknownKeyRefetchInterval.toMillis();
         if (!due || !lastOnDemandFetchMillis.compareAndSet(last, now)) {
-            return CompletableFuture.completedFuture(
+            // The refetch another request started moments ago is the one that may bring the key.
+            CompletableFuture<FetchResult> running = onDemand;
+            return running != null && !running.isDone() ? running : CompletableFuture.completedFuture(
                     new FetchResult(Status.RATE_LIMITED, snapshot.get().size(), Duration.ZERO));
         }
-        return refreshNow();
+        CompletableFuture<FetchResult> fetch = refreshNow();
+        onDemand = fetch;
+        return fetch;
     }
 
     @Override
-    public void keyMissing(String kid) {
-        refetchForUnknownKey();
+    public CompletableFuture<FetchResult> keyMissing(String kid) {
+        return refetchForUnknownKey();
     }
 
     @Override

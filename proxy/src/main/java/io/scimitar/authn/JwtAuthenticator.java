@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 import java.util.Set;
 
@@ -80,6 +81,30 @@ public final class JwtAuthenticator {
 
     public static Builder builder(KeySource keys) {
         return new Builder(keys);
+    }
+
+    /**
+     * When {@code token} names a key this authenticator lacks, the fetch that may bring it (the
+     * request can wait for it rather than be refused); null when the token is not such a token or
+     * no fetch is running. Parses the header only; for the cold path after a refusal.
+     */
+    CompletableFuture<?> keyArrival(String token) {
+        if (token.length() > maxTokenLength) {
+            return null;
+        }
+        JWSHeader header;
+        try {
+            header = SignedJWT.parse(token).getHeader();
+        } catch (ParseException e) {
+            return null;
+        }
+        String kid = header.getKeyID();
+        KeySnapshot snapshot = keys.snapshot();
+        if (kid == null || (!snapshot.isEmpty() && snapshot.containsKeyId(kid))) {
+            return null;
+        }
+        CompletableFuture<?> fetch = keys.keyMissing(kid);
+        return fetch.isDone() ? null : fetch;
     }
 
     /** Verifies {@code token}: a {@link VerifiedToken}, or the first rule it broke. */

@@ -2,6 +2,7 @@ package io.scimitar.authn;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The authentication step of the request path: answer from the verified-token cache by the raw
@@ -72,6 +73,22 @@ public final class RequestAuthenticator {
             cache.put(token, verified);
         }
         return result;
+    }
+
+    /**
+     * When the request's token was refused because the key it names is being fetched right now,
+     * that fetch: the listener holds the request until it ends and decides again, so the first
+     * request after a key rotation (or an ALB's first token with a new {@code kid}) is not refused.
+     * Null otherwise. Called only after a refusal, never on the cache-hit path.
+     */
+    public CompletableFuture<?> keyArrival(RequestHeaders headers) {
+        if (!(extractor.extract(headers) instanceof ExtractedToken found)) {
+            return null;
+        }
+        return switch (found.source().format()) {
+            case IDP_JWT -> jwt == null ? null : jwt.keyArrival(found.token());
+            case ALB_OIDC_DATA -> alb == null ? null : alb.keyArrival(found.token());
+        };
     }
 
     private AuthResult verify(String token, TokenFormat format) {

@@ -4,6 +4,7 @@ import io.scimitar.config.ConfigKey;
 import io.scimitar.config.Profile;
 import io.scimitar.config.ScimitarConfig;
 import io.scimitar.config.Secret;
+import io.scimitar.config.StoreLocation;
 import io.scimitar.demo.DemoIdentityProvider;
 import io.scimitar.demo.SampleApp;
 import java.io.IOException;
@@ -35,6 +36,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String POLICY_FILE = "demo-policy.yaml";
+    /** Where the demo policy goes when the store is not a SQLite file (beside which it goes otherwise). */
+    private static final String DEMO_FOLDER = "scimitar-data";
 
     private final Scimitar parent;
 
@@ -59,7 +62,10 @@ final class DemoCommand implements Callable<Integer> {
         try {
             app = SampleApp.start();
             ScimitarConfig base = parent.loadConfig(Profile.DEMO);
-            Path policy = demoPolicy(base.store().sqliteFile().toAbsolutePath().normalize().getParent());
+            Path folder = base.store() instanceof StoreLocation.Sqlite sqlite
+                    ? sqlite.file().toAbsolutePath().normalize().getParent()
+                    : Path.of(DEMO_FOLDER).toAbsolutePath();
+            Path policy = demoPolicy(folder);
             ScimitarConfig config = parent.loadConfig(Profile.DEMO, Map.of(
                     ConfigKey.UPSTREAM.envVar(), app.url().toString(),
                     ConfigKey.POLICY.envVar(), policy.toString(),

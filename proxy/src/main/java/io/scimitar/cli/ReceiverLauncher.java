@@ -3,6 +3,7 @@ package io.scimitar.cli;
 import io.scimitar.config.ScimConfig;
 import io.scimitar.config.ScimitarConfig;
 import io.scimitar.config.Secret;
+import io.scimitar.config.StoreLocation;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.UserKey;
 import io.scimitar.scim.http.BearerTokens;
@@ -12,6 +13,7 @@ import io.scimitar.scim.service.DirectoryService;
 import io.scimitar.scim.service.DirectorySettings;
 import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
+import io.scimitar.scim.store.PostgresSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +41,11 @@ public final class ReceiverLauncher {
      */
     public static OpenDirectory openJdbc(ScimitarConfig config) {
         boolean unique = config.scim().groupDisplayNameUnique();
-        JdbcStore store = JdbcStore.openSqlite(config.store().sqliteFile(), unique, Clock.systemUTC());
+        JdbcStore store = switch (config.store()) {
+            case StoreLocation.Sqlite sqlite -> JdbcStore.openSqlite(sqlite.file(), unique, Clock.systemUTC());
+            case StoreLocation.Postgres postgres -> JdbcStore.openPostgres(PostgresSettings.of(postgres.jdbcUrl(),
+                    postgres.user(), postgres.password().map(Secret::reveal)), unique, Clock.systemUTC());
+        };
         DirectoryView view;
         try {
             view = DirectoryView.follow(store);

@@ -18,6 +18,9 @@ public enum ConfigKey {
     SCIM_GROUP_DISPLAY_NAME_UNIQUE("scim.group-display-name-unique", false),
     SCIM_MAX_RESULTS("scim.max-results", false),
     STORE("store", false),
+    STORE_USER("store-user", false),
+    STORE_PASSWORD("store-password", true),
+    STORE_PASSWORD_FILE("store-password-file", false),
 
     LISTEN("listen", false),
     ADMIN_LISTEN("admin.listen", false),

@@ -208,17 +208,60 @@ public final class ConfigLoader {
             boolean unique = bool(ConfigKey.SCIM_GROUP_DISPLAY_NAME_UNIQUE, true);
             int maxResults = integer(ConfigKey.SCIM_MAX_RESULTS, ScimConfig.DEFAULT_MAX_RESULTS, 1,
                     ScimConfig.MAX_MAX_RESULTS);
+            StoreLocation store = store();
+            ScimConfig scim = new ScimConfig(listen, token, tokenFile, fileTokens, maxBodyBytes, baseUrl, unique,
+                    maxResults);
+            Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
+            raw.forEach((key, value) -> sources.put(key, value.source()));
+            return new ScimitarConfig(file, scim, store, sidecar(), feed(), sources);
+        }
+
+        private StoreLocation store() {
             StoreLocation store;
             try {
                 store = StoreLocation.parse(text(ConfigKey.STORE, StoreLocation.DEFAULT));
             } catch (IllegalArgumentException e) {
                 throw invalid(ConfigKey.STORE, e.getMessage());
             }
-            ScimConfig scim = new ScimConfig(listen, token, tokenFile, fileTokens, maxBodyBytes, baseUrl, unique,
-                    maxResults);
-            Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
-            raw.forEach((key, value) -> sources.put(key, value.source()));
-            return new ScimitarConfig(file, scim, store, sidecar(), feed(), sources);
+            Optional<String> user = optional(ConfigKey.STORE_USER).map(v -> word(ConfigKey.STORE_USER, v));
+            Optional<String> password = optional(ConfigKey.STORE_PASSWORD);
+            Optional<Path> passwordFile = optional(ConfigKey.STORE_PASSWORD_FILE)
+                    .map(v -> path(ConfigKey.STORE_PASSWORD_FILE, v));
+            if (!(store instanceof StoreLocation.Postgres postgres)) {
+                for (ConfigKey key : List.of(ConfigKey.STORE_USER, ConfigKey.STORE_PASSWORD, ConfigKey.STORE_PASSWORD_FILE)) {
+                    if (raw.containsKey(key)) {
+                        throw invalid(key, "expected no database credentials for a SQLite store (they apply to jdbc:postgresql:)");
+                    }
+                }
+                return store;
+            }
+            if (password.isPresent() && passwordFile.isPresent()) {
+                throw invalid(ConfigKey.STORE_PASSWORD_FILE, "expected either store-password or store-password-file, not both");
+            }
+            if (password.isPresent() && password.get().isEmpty()) {
+                throw invalid(ConfigKey.STORE_PASSWORD, "expected a non-empty password");
+            }
+            Optional<Secret> secret = password.map(Secret::new).or(() -> passwordFile.map(this::passwordFromFile));
+            return postgres.withCredentials(user, secret, passwordFile);
+        }
+
+        /** The file's first line (a trailing newline is not part of the password). */
+        private Secret passwordFromFile(Path file) {
+            String content;
+            try {
+                content = Files.readString(file);
+            } catch (NoSuchFileException e) {
+                throw invalid(ConfigKey.STORE_PASSWORD_FILE, "expected a readable file with the password: no such file");
+            } catch (AccessDeniedException e) {
+                throw invalid(ConfigKey.STORE_PASSWORD_FILE, "expected a readable file with the password: permission denied");
+            } catch (IOException e) {
+                throw invalid(ConfigKey.STORE_PASSWORD_FILE, "expected a readable file with the password: " + e.getMessage());
+            }
+            String line = content.lines().findFirst().orElse("");
+            if (line.isEmpty()) {
+                throw invalid(ConfigKey.STORE_PASSWORD_FILE, "expected the password on the file's first line; it is empty");
+            }
+            return new Secret(line);
         }
 
         private FeedConfig feed() {

@@ -59,6 +59,10 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, StoreLocation
             case SCIM_GROUP_DISPLAY_NAME_UNIQUE -> scim.groupDisplayNameUnique();
             case SCIM_MAX_RESULTS -> scim.maxResults();
             case STORE -> store.text();
+            case STORE_USER -> store instanceof StoreLocation.Postgres pg ? pg.user().orElse(null) : null;
+            case STORE_PASSWORD -> store instanceof StoreLocation.Postgres pg && pg.passwordFile().isEmpty()
+                    ? pg.password().orElse(null) : null;
+            case STORE_PASSWORD_FILE -> store instanceof StoreLocation.Postgres pg ? pg.passwordFile().orElse(null) : null;
             case LISTEN -> s.listen();
             case ADMIN_LISTEN -> s.adminListen();
             case UPSTREAM -> s.upstream().orElse(null);

@@ -18,6 +18,7 @@ import io.scimitar.index.MembershipIndex;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -82,6 +83,14 @@ public final class AccessDecider {
      */
     public Decision decideFor(String userClaim, String method, String normalizedPath) {
         return decide(method, normalizedPath, null, Objects.requireNonNull(userClaim, "userClaim"));
+    }
+
+    /**
+     * After an {@code invalid_token} decision: the fetch of the signing key the request's token
+     * names, when one is running (the request may wait for it); null otherwise.
+     */
+    public CompletableFuture<?> keyArrival(RequestHeaders headers) {
+        return authenticator.keyArrival(headers);
     }
 
     /** The decision, from the request's token when {@code headers} is given, else for {@code userClaim}. */

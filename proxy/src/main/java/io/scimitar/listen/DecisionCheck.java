@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,7 +45,14 @@ public final class DecisionCheck implements AccessCheck {
     public Verdict check(HttpRequest request, String normalizedPath) {
         long start = System.nanoTime();
         String method = request.method().name();
-        Decision decision = decider.decide(RequestHeaders.of(request.headers()), method, normalizedPath);
+        RequestHeaders headers = RequestHeaders.of(request.headers());
+        Decision decision = decider.decide(headers, method, normalizedPath);
+        if (decision.reason() == Decision.Reason.INVALID_TOKEN) {
+            CompletableFuture<?> keyFetch = decider.keyArrival(headers);
+            if (keyFetch != null) {
+                return new Verdict.Pending(keyFetch); // decided (and audited) when the key is there
+            }
+        }
         Verdict verdict = verdict(decision);
         metrics.recordDecision(decision, System.nanoTime() - start);
         audit.record(decision, method, normalizedPath);

@@ -19,8 +19,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.scimitar.forward.AdmittedRequest;
 import io.scimitar.forward.LocalResponse;
 import io.scimitar.forward.ProtocolSwitched;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ final class RequestGate extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
     private static final String INVALID_TOKEN = "Bearer error=\"invalid_token\"";
+    /** The longest a request waits for the signing key its token names (the key fetch's own timeout is 5 s). */
+    static final Duration KEY_WAIT = Duration.ofSeconds(6);
 
     private final PathNormalizer normalizer;
     private final AccessCheck accessCheck;
@@ -115,28 +119,55 @@ final class RequestGate extends ChannelDuplexHandler {
                         .addKeyValue("reason", rejected.reason()).addKeyValue("detail", rejected.detail()).log();
                 refuse(ctx, request, HttpResponseStatus.valueOf(rejected.reason().status()), false, hasBody, true);
             }
-            case PathNormalizer.Normalized normalized -> {
-                Verdict verdict;
-                try {
-                    verdict = accessCheck.check(request, normalized.path());
-                } catch (RuntimeException e) {
-                    LOG.atError().setMessage("the access check failed").addKeyValue("event", "access_check_failed")
-                            .setCause(e).log();
-                    verdict = Verdict.deny(Verdict.Denial.UNAVAILABLE);
-                }
-                switch (verdict) {
-                    case Verdict.Allow allow -> {
-                        passing = hasBody;
-                        inFlight = true;
-                        drain.begin();
-                        remember(ctx, allow, request.method().name(), normalized.path());
-                        ctx.fireChannelRead(new AdmittedRequest(request, normalized.requestTarget(), allow.identity()));
-                    }
-                    case Verdict.Deny deny -> refuse(ctx, request, deny.denial().status(),
-                            deny.denial() == Verdict.Denial.UNAUTHENTICATED, hasBody, true);
-                }
-            }
+            case PathNormalizer.Normalized normalized -> decide(ctx, request, normalized, hasBody, true);
         }
+    }
+
+    private void decide(ChannelHandlerContext ctx, HttpRequest request, PathNormalizer.Normalized normalized,
+            boolean hasBody, boolean mayHold) {
+        Verdict verdict;
+        try {
+            verdict = accessCheck.check(request, normalized.path());
+        } catch (RuntimeException e) {
+            LOG.atError().setMessage("the access check failed").addKeyValue("event", "access_check_failed")
+                    .setCause(e).log();
+            verdict = Verdict.deny(Verdict.Denial.UNAVAILABLE);
+        }
+        switch (verdict) {
+            case Verdict.Allow allow -> {
+                passing = hasBody;
+                inFlight = true;
+                drain.begin();
+                remember(ctx, allow, request.method().name(), normalized.path());
+                ctx.fireChannelRead(new AdmittedRequest(request, normalized.requestTarget(), allow.identity()));
+            }
+            case Verdict.Deny deny -> refuse(ctx, request, deny.denial().status(),
+                    deny.denial() == Verdict.Denial.UNAUTHENTICATED, hasBody, true);
+            case Verdict.Pending pending when mayHold -> hold(ctx, request, normalized, hasBody, pending);
+            // Asked once more after the fetch, and a key is still on its way: refused, as without it.
+            case Verdict.Pending pending -> refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, true, hasBody, true);
+        }
+    }
+
+    /**
+     * Holds the request while the signing key its token names is fetched, then decides it again.
+     * Nothing more is read from the connection meanwhile (the body, if any, waits in the flow
+     * control handler). Bounded by {@link #KEY_WAIT}: a fetch that hangs answers as a refusal would.
+     */
+    private void hold(ChannelHandlerContext ctx, HttpRequest request, PathNormalizer.Normalized normalized,
+            boolean hasBody, Verdict.Pending pending) {
+        ctx.channel().config().setAutoRead(false);
+        pending.keyFetch().copy().orTimeout(KEY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, failed) -> ctx.executor().execute(() -> {
+                    if (!ctx.channel().isActive()) {
+                        ReferenceCountUtil.release(request);
+                        return;
+                    }
+                    decide(ctx, request, normalized, hasBody, false);
+                    if (!inFlight) {
+                        ctx.channel().config().setAutoRead(true); // refused: read on (the rest of its body, the next request)
+                    }
+                }));
     }
 
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,

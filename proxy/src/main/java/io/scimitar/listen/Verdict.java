@@ -3,10 +3,11 @@ package io.scimitar.listen;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.scimitar.forward.ForwardedIdentity;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 
 /** What an {@link AccessCheck} answers: forward as a verified identity, or refuse with a status and no reason. */
-public sealed interface Verdict permits Verdict.Allow, Verdict.Deny {
+public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Pending {
 
     /**
      * Forward the request; the app receives {@code identity} as {@code X-Scimitar-*} headers. The
@@ -72,6 +73,17 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny {
 
     static Verdict allow(ForwardedIdentity identity, Subject subject) {
         return new Allow(identity, Optional.of(subject));
+    }
+
+    /**
+     * Not yet: the token names a signing key that is being fetched right now. The listener holds
+     * the request (reading nothing more from its connection) until {@code keyFetch} ends, then
+     * asks once more; the answer then is final.
+     */
+    record Pending(CompletableFuture<?> keyFetch) implements Verdict {
+        public Pending {
+            Objects.requireNonNull(keyFetch, "keyFetch");
+        }
     }
 
     static Verdict deny(Denial denial) {

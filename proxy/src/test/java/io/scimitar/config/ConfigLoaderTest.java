@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -132,7 +133,8 @@ class ConfigLoaderTest {
     static Stream<Arguments> errors() {
         String listenExpected = ": expected host:port with a port 0-65535";
         String known = "; known keys: scim.listen, scim.token, scim.token-file, scim.max-body-bytes, scim.base-url,"
-                + " scim.group-display-name-unique, scim.max-results, store, listen, admin.listen, upstream, policy,"
+                + " scim.group-display-name-unique, scim.max-results, store, store-user, store-password,"
+                + " store-password-file, listen, admin.listen, upstream, policy,"
                 + " auth.jwks-url, auth.issuer, auth.audience, auth.user-claim, auth.user-attribute, auth.cookie,"
                 + " auth.alb-arn, auth.alb-key-url, tls.cert, tls.key, max-body-bytes, timeouts.connect,"
                 + " timeouts.response-headers, timeouts.idle, drain-timeout, feed.urls, feed.token, feed.token-file,"
@@ -222,14 +224,29 @@ class ConfigLoaderTest {
                         "scim.base-url (SCIMITAR_SCIM_BASE_URL) = \"https://scim.example.com/scim/v2?x=1\": expected"
                                 + " an absolute http(s) URL without query or fragment, e.g."
                                 + " https://scim.example.com/scim/v2"),
-                arguments(null, Map.of("SCIMITAR_STORE", "jdbc:postgresql://db.internal/scim"),
-                        "store (SCIMITAR_STORE) = \"jdbc:postgresql://db.internal/scim\": PostgreSQL arrives with the"
-                                + " fleet issue; use sqlite:PATH for now"),
+                arguments(null, Map.of("SCIMITAR_STORE", "jdbc:postgresql:scim"),
+                        "store (SCIMITAR_STORE) = \"jdbc:postgresql:scim\": expected"
+                                + " jdbc:postgresql://HOST:PORT/DATABASE with a host and a database"),
+                arguments(null, Map.of("SCIMITAR_STORE", "postgres://db.internal/scim"),
+                        "store (SCIMITAR_STORE) = \"postgres://db.internal/scim\": expected"
+                                + " jdbc:postgresql://HOST:PORT/DATABASE for PostgreSQL"),
                 arguments("store: jdbc:postgresql://scim:hunter2@db/scim?password=hunter2\n", Map.of(),
-                        "FILE: store (SCIMITAR_STORE) = \"jdbc:postgresql://***@db/scim?…\": PostgreSQL arrives with"
-                                + " the fleet issue; use sqlite:PATH for now"),
+                        "FILE: store (SCIMITAR_STORE) = \"jdbc:postgresql://***@db/scim?…\": expected no password in"
+                                + " the URL; set store-password or store-password-file instead"),
+                arguments(null, Map.of("SCIMITAR_STORE", "jdbc:postgresql://db/scim", "SCIMITAR_STORE_PASSWORD", "hunter2",
+                                "SCIMITAR_STORE_PASSWORD_FILE", "/run/secrets/db"),
+                        "store-password-file (SCIMITAR_STORE_PASSWORD_FILE) = \"/run/secrets/db\": expected either"
+                                + " store-password or store-password-file, not both"),
+                arguments(null, Map.of("SCIMITAR_STORE", "jdbc:postgresql://db/scim",
+                                "SCIMITAR_STORE_PASSWORD_FILE", "/nonexistent/db-password"),
+                        "store-password-file (SCIMITAR_STORE_PASSWORD_FILE) = \"/nonexistent/db-password\": expected a"
+                                + " readable file with the password: no such file"),
+                arguments(null, Map.of("SCIMITAR_STORE", "sqlite:/data/s.db", "SCIMITAR_STORE_USER", "scim"),
+                        "store-user (SCIMITAR_STORE_USER) = \"scim\": expected no database credentials for a SQLite"
+                                + " store (they apply to jdbc:postgresql:)"),
                 arguments(null, Map.of("SCIMITAR_STORE", "mysql://db/scim"),
-                        "store (SCIMITAR_STORE) = \"mysql://db/scim\": expected sqlite:PATH or jdbc:sqlite:PATH"),
+                        "store (SCIMITAR_STORE) = \"mysql://db/scim\": expected sqlite:PATH, jdbc:sqlite:PATH or"
+                                + " jdbc:postgresql://HOST:PORT/DATABASE"),
                 arguments(null, Map.of("SCIMITAR_STORE", "sqlite:"),
                         "store (SCIMITAR_STORE) = \"sqlite:\": expected sqlite:PATH with a file path after 'sqlite:'"),
                 arguments(null, Map.of("SCIMITAR_STORE", "jdbc:sqlite::memory:"),
@@ -368,7 +385,8 @@ class ConfigLoaderTest {
         assertThat(Stream.of(ConfigKey.values()).map(ConfigKey::envVar)).containsExactly(
                 "SCIMITAR_SCIM_LISTEN", "SCIMITAR_SCIM_TOKEN", "SCIMITAR_SCIM_TOKEN_FILE",
                 "SCIMITAR_SCIM_MAX_BODY_BYTES", "SCIMITAR_SCIM_BASE_URL", "SCIMITAR_SCIM_GROUP_DISPLAY_NAME_UNIQUE",
-                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_STORE",
+                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_STORE", "SCIMITAR_STORE_USER", "SCIMITAR_STORE_PASSWORD",
+                "SCIMITAR_STORE_PASSWORD_FILE",
                 "SCIMITAR_LISTEN", "SCIMITAR_ADMIN_LISTEN", "SCIMITAR_UPSTREAM", "SCIMITAR_POLICY",
                 "SCIMITAR_AUTH_JWKS_URL", "SCIMITAR_AUTH_ISSUER", "SCIMITAR_AUTH_AUDIENCE", "SCIMITAR_AUTH_USER_CLAIM",
                 "SCIMITAR_AUTH_USER_ATTRIBUTE", "SCIMITAR_AUTH_COOKIE", "SCIMITAR_AUTH_ALB_ARN",
@@ -407,6 +425,31 @@ class ConfigLoaderTest {
 
         assertThat(sidecar.requireComplete().idpJwt()).isTrue();
         assertThat(sidecar.albOidc()).isFalse();
+    }
+
+    @Test
+    void aPostgresStoreTakesItsCredentialsFromTheirKeysAndNeverPrintsThePassword() throws IOException {
+        Path passwordFile = Files.writeString(dir.resolve("db-password"), "s3cret-from-file\n");
+        ScimitarConfig fromFile = load("store: jdbc:postgresql://db.internal:5432/scim\nstore-user: scim\n",
+                Map.of("SCIMITAR_STORE_PASSWORD_FILE", passwordFile.toString()), Profile.RECEIVER);
+        ScimitarConfig fromEnv = load(null, Map.of("SCIMITAR_STORE", "jdbc:postgresql://db.internal/scim",
+                "SCIMITAR_STORE_PASSWORD", "s3cret-from-env"), Profile.RECEIVER);
+
+        assertThat(fromFile.store()).isEqualTo(new StoreLocation.Postgres("jdbc:postgresql://db.internal:5432/scim",
+                Optional.of("scim"), Optional.of(new Secret("s3cret-from-file")), Optional.of(passwordFile)));
+        assertThat(fromFile.store().jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5432/scim");
+        assertThat(fromFile.display(ConfigKey.STORE_USER)).isEqualTo("scim");
+        assertThat(fromFile.display(ConfigKey.STORE_PASSWORD_FILE)).isEqualTo(passwordFile.toString());
+        assertThat(fromEnv.store()).isInstanceOfSatisfying(StoreLocation.Postgres.class, pg -> {
+            assertThat(pg.user()).isEmpty();
+            assertThat(pg.password().map(Secret::reveal)).contains("s3cret-from-env");
+        });
+        for (ScimitarConfig config : List.of(fromFile, fromEnv)) {
+            for (ConfigKey key : ConfigKey.values()) {
+                assertThat(config.display(key)).doesNotContain("s3cret");
+            }
+            assertThat(config.toString()).doesNotContain("s3cret");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.scimitar.e2e;
 
+import io.scimitar.testing.RawClient;
 import static io.scimitar.e2e.SidecarFixture.ADA;
 import static io.scimitar.e2e.SidecarFixture.GRACE;
 import static org.assertj.core.api.Assertions.assertThat;

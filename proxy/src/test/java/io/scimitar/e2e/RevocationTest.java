@@ -1,5 +1,6 @@
 package io.scimitar.e2e;
 
+import io.scimitar.testing.RawClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.scimitar.e2e;
 
+import io.scimitar.testing.RawClient;
 import java.security.interfaces.ECPublicKey;
 
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -235,6 +236,11 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The identity provider's key endpoint, to publish or withdraw keys while the sidecar runs. */
+    KeyServer idp() {
+        return idp;
     }
 
     /**

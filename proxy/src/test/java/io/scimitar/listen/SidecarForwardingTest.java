@@ -1,5 +1,6 @@
 package io.scimitar.listen;
 
+import io.scimitar.testing.RawClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpRequest;
@@ -64,7 +65,7 @@ class SidecarForwardingTest {
 
     @Test
     void identityHeadersAreAddedAndSpoofedOnesStripped() throws Exception {
-        try (var client = new RawHttp(sidecar.port())) {
+        try (var client = new RawClient(sidecar.port())) {
             var response = client.exchange(get("/whoami",
                     "X-Scimitar-User: mallory\r\n", "x-scimitar-groups: admins\r\n", "X-SCIMITAR-Other: 1\r\n",
                     "X-Forwarded-For: 203.0.113.7\r\n", "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n",
@@ -94,7 +95,7 @@ class SidecarForwardingTest {
         "/p/%c3%a9?,         /p/%C3%A9",
     })
     void theAppSeesTheNormalizedPathAndTheRawQuery(String target, String expected) throws Exception {
-        try (var client = new RawHttp(sidecar.port())) {
+        try (var client = new RawClient(sidecar.port())) {
             assertThat(client.exchange(get(target)).status()).isEqualTo(200);
         }
         assertThat(app.next().target()).isEqualTo(expected);
@@ -108,7 +109,7 @@ class SidecarForwardingTest {
         "/..,         400",
     })
     void rejectedTargetsNeverReachTheApp(String target, int status) throws Exception {
-        try (var client = new RawHttp(sidecar.port())) {
+        try (var client = new RawClient(sidecar.port())) {
             var refused = client.exchange(get(target));
             assertThat(refused.status()).isEqualTo(status);
             assertThat(refused.body()).isEmpty();
@@ -124,7 +125,7 @@ class SidecarForwardingTest {
         "'X-Test-Deny: forbidden\r\n', 403",
     })
     void deniedRequestsNeverReachTheApp(String denyHeader, int status) throws Exception {
-        try (var client = new RawHttp(sidecar.port())) {
+        try (var client = new RawClient(sidecar.port())) {
             var denied = client.exchange("POST /secret HTTP/1.1\r\nHost: x\r\n" + denyHeader
                     + "Content-Length: 5\r\n\r\nhello");
             assertThat(denied.status()).isEqualTo(status);
@@ -161,7 +162,7 @@ class SidecarForwardingTest {
     @Test
     void oneClientConnectionCarriesManyRequestsOverFewerUpstreamConnections() throws Exception {
         int requests = 8;
-        try (var client = new RawHttp(sidecar.port())) {
+        try (var client = new RawClient(sidecar.port())) {
             for (int i = 0; i < requests; i++) {
                 assertThat(client.exchange(get("/keep/" + i)).status()).isEqualTo(200);
             }
@@ -177,7 +178,7 @@ class SidecarForwardingTest {
 
     @Test
     void oversizedRequestHeadersAre431() throws Exception {
-        try (var client = new RawHttp(sidecar.port())) {
+        try (var client = new RawClient(sidecar.port())) {
             var response = client.exchange(get("/big-headers", "X-Filler: " + "a".repeat(32 * 1024) + "\r\n"));
             assertThat(response.status()).isEqualTo(431);
             assertThat(client.closedByServer()).isTrue();
@@ -189,8 +190,8 @@ class SidecarForwardingTest {
         try (var app413 = new EchoApp();
                 var small = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(app413.port()).withMaxBodyBytes(1024)), TEST_CHECK).start();
-                var declared = new RawHttp(small.port());
-                var streamed = new RawHttp(small.port())) {
+                var declared = new RawClient(small.port());
+                var streamed = new RawClient(small.port())) {
             var tooLong = declared.exchange("POST /up HTTP/1.1\r\nHost: x\r\nX-Test-Allow: yes\r\n"
                     + "Content-Length: 4096\r\n\r\n");
             assertThat(tooLong.status()).isEqualTo(413);
@@ -212,7 +213,7 @@ class SidecarForwardingTest {
         }
         try (var down = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                 ForwardSettings.toLoopback(closedPort)), TEST_CHECK).start();
-                var client = new RawHttp(down.port())) {
+                var client = new RawClient(down.port())) {
             var response = client.exchange(get("/anything"));
             assertThat(response.status()).isEqualTo(502);
             assertThat(response.body()).isEmpty();
@@ -226,7 +227,7 @@ class SidecarForwardingTest {
                 var impatient = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(slowApp.port()).withResponseHeaderTimeout(Duration.ofMillis(300))),
                         TEST_CHECK).start();
-                var client = new RawHttp(impatient.port())) {
+                var client = new RawClient(impatient.port())) {
             try {
                 assertThat(client.exchange(get("/stall")).status()).isEqualTo(504);
             } finally {

@@ -1,5 +1,6 @@
 package io.scimitar.listen;
 
+import io.scimitar.testing.RawClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.forward.ForwardSettings;
@@ -112,7 +113,7 @@ class WebSocketPassthroughTest {
         assertThat(WebSocketClient.refusedStatus(sidecar.port(), "/refuse", ALLOWED)).isEqualTo(400);
         assertThat(app.nextHandshake().target()).isEqualTo("/refuse");
 
-        try (var raw = new RawHttp(sidecar.port())) {
+        try (var raw = new RawClient(sidecar.port())) {
             var refused = raw.exchange("GET /refuse HTTP/1.1\r\nHost: app\r\nX-Test-Allow: yes\r\n"
                     + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");

@@ -12,12 +12,22 @@ public interface ChangeLog {
     /** The version of the last committed change, 0 for an empty directory. */
     long currentVersion();
 
+    /**
+     * The oldest version the log still holds, or {@code currentVersion() + 1} when it holds none. A
+     * follower at version V can resume with {@code readAfter(V)} exactly when {@code V >= oldestVersion() - 1};
+     * an older follower needs a fresh snapshot. A log that never drops changes holds every version from 1.
+     */
+    default long oldestVersion() {
+        return 1;
+    }
+
     /** Up to {@code limit} changes with a version greater than {@code afterVersion}, in order. */
     List<Change> readAfter(long afterVersion, int limit);
 
     /**
-     * Calls {@code listener} with every change committed from now on, in order, on the thread
-     * that committed it (so keep it short). Closing the subscription stops the calls.
+     * Calls {@code listener} with every change committed from now on, in order and once each: on
+     * the thread that committed it, or (for a change another store on the same database committed)
+     * on the thread that brought it in, so keep it short. Closing the subscription stops the calls.
      */
     AutoCloseable subscribe(Consumer<Change> listener);
 }

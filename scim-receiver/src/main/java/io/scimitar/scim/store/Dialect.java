@@ -1,14 +1,15 @@
 package io.scimitar.scim.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * What differs between the SQL engines the {@link JdbcStore} runs on: connection settings, how a
- * write transaction starts, and how a unique-constraint violation is recognised. Everything else
- * (schema, queries) is shared SQL that both SQLite and PostgreSQL accept.
+ * write transaction starts (and so how writers are serialised), how other stores hear of a commit,
+ * and how a unique-constraint violation is recognised. Everything else (the migrations in
+ * {@code db/scimitar}, the queries) is shared SQL that both SQLite and PostgreSQL accept.
  */
 public enum Dialect {
 
@@ -64,7 +65,67 @@ public enum Dialect {
             return e.getErrorCode() == 19 || e.getErrorCode() == 2067 || e.getErrorCode() == 1555
                     || (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed"));
         }
+    },
+
+    /**
+     * The fleet: several receivers on one database, each with a connection pool. Connections run
+     * with auto-commit off, so a transaction starts with its first statement.
+     */
+    POSTGRESQL {
+        @Override
+        void configure(Connection connection) throws SQLException {
+            connection.setAutoCommit(false);
+        }
+
+        @Override
+        void beginWrite(Connection connection) throws SQLException {
+            // Every write of every receiver holds this lock from its first read to its commit: the
+            // version it takes (MAX + 1) is then the next one in commit order, so a reader of
+            // change_log never sees version V+1 before V, and a PATCH's read-modify-write cannot
+            // interleave with another receiver's write (read committed sees the last commit).
+            try (PreparedStatement st = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                st.setLong(1, WRITE_LOCK_KEY);
+                st.execute();
+            }
+        }
+
+        @Override
+        void beginRead(Connection connection) throws SQLException {
+            // One snapshot for every SELECT of the read (the snapshot's version and its tables agree).
+            execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        }
+
+        @Override
+        void announce(Connection connection, long version) throws SQLException {
+            // Delivered to the listeners at commit, and only if the transaction commits.
+            try (PreparedStatement st = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+                st.setString(1, NOTIFY_CHANNEL);
+                st.setString(2, Long.toString(version));
+                st.execute();
+            }
+        }
+
+        @Override
+        void commit(Connection connection) throws SQLException {
+            connection.commit();
+        }
+
+        @Override
+        void rollback(Connection connection) throws SQLException {
+            connection.rollback();
+        }
+
+        @Override
+        boolean isUniqueViolation(SQLException e) {
+            return "23505".equals(e.getSQLState());
+        }
     };
+
+    /** The PostgreSQL NOTIFY channel on which each commit announces its version. */
+    static final String NOTIFY_CHANNEL = "scimitar_changes";
+
+    /** The advisory lock that serialises writers across receivers ("SCIMITAR" in ASCII). */
+    static final long WRITE_LOCK_KEY = 0x5343494D49544152L;
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
@@ -74,6 +135,11 @@ public enum Dialect {
     abstract void beginWrite(Connection connection) throws SQLException;
 
     abstract void beginRead(Connection connection) throws SQLException;
+
+    /** Tells other stores on the database, at commit, that {@code version} was written. */
+    void announce(Connection connection, long version) throws SQLException {
+        // SQLite has no other stores to tell: one process owns the file.
+    }
 
     abstract void commit(Connection connection) throws SQLException;
 
@@ -93,48 +159,10 @@ public enum Dialect {
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
             return SQLITE;
         }
-        throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:sqlite:PATH): " + jdbcUrl);
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return POSTGRESQL;
+        }
+        throw new IllegalArgumentException(
+                "unsupported JDBC URL (expected jdbc:sqlite:PATH or jdbc:postgresql://HOST:PORT/DATABASE): " + jdbcUrl);
     }
-
-    /**
-     * Schema version 1, in SQL both engines accept: TEXT and BIGINT columns, booleans as BIGINT 0/1,
-     * timestamps as ISO-8601 TEXT. The group display-name index is created separately because its
-     * uniqueness is configurable.
-     */
-    static final List<String> SCHEMA_V1 = List.of(
-            """
-            CREATE TABLE users (
-              id TEXT PRIMARY KEY,
-              user_name TEXT NOT NULL,
-              user_name_lower TEXT NOT NULL UNIQUE,
-              external_id TEXT,
-              active BIGINT NOT NULL,
-              version BIGINT NOT NULL,
-              created TEXT NOT NULL,
-              last_modified TEXT NOT NULL,
-              resource TEXT NOT NULL)""",
-            "CREATE INDEX users_external_id ON users (external_id)",
-            """
-            CREATE TABLE groups (
-              id TEXT PRIMARY KEY,
-              display_name TEXT NOT NULL,
-              display_name_lower TEXT NOT NULL,
-              external_id TEXT,
-              version BIGINT NOT NULL,
-              created TEXT NOT NULL,
-              last_modified TEXT NOT NULL,
-              resource TEXT NOT NULL)""",
-            "CREATE INDEX groups_external_id ON groups (external_id)",
-            """
-            CREATE TABLE group_members (
-              group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
-              member_id TEXT NOT NULL,
-              member_type TEXT NOT NULL,
-              PRIMARY KEY (group_id, member_id))""",
-            "CREATE INDEX group_members_member ON group_members (member_id)",
-            """
-            CREATE TABLE change_log (
-              version BIGINT PRIMARY KEY,
-              committed_at TEXT NOT NULL,
-              events TEXT NOT NULL)""");
 }

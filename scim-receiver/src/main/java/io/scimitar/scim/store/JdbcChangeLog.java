@@ -2,29 +2,56 @@ package io.scimitar.scim.store;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ChangeLog} on the {@code change_log} table of a {@link JdbcStore}. Listeners are called
- * by the committing thread while it still holds the store's writer lock, so every listener sees
- * every change exactly once and in version order.
+ * The {@link ChangeLog} on the {@code change_log} table of a {@link JdbcStore}. Changes reach the
+ * listeners through one publishing lock, in version order and once each, whichever way they arrive:
+ * a commit of this store, or a change another store committed, read back from the table.
  */
 public final class JdbcChangeLog implements ChangeLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcChangeLog.class);
+    private static final int CATCH_UP_BATCH = 500;
+
+    /** Reads committed changes after a version, in order (from the pool, or the LISTEN connection). */
+    @FunctionalInterface
+    interface Source {
+        List<Change> readAfter(long afterVersion, int limit);
+    }
 
     private final JdbcStore store;
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock publishLock = new ReentrantLock();
+    /** The last version handed to the listeners; guarded by {@link #publishLock}. */
+    private long published;
 
     JdbcChangeLog(JdbcStore store) {
         this.store = store;
     }
 
+    /** Sets the version the listeners start after: the log's head when the store opened. */
+    void startAt(long version) {
+        publishLock.lock();
+        try {
+            published = version;
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
     @Override
     public long currentVersion() {
         return store.currentVersion();
+    }
+
+    @Override
+    public long oldestVersion() {
+        return store.oldestVersion();
     }
 
     @Override
@@ -40,8 +67,79 @@ public final class JdbcChangeLog implements ChangeLog {
         return () -> listeners.remove(handle);
     }
 
-    /** Called after commit, under the writer lock. A failing listener must not undo or hide a committed write. */
-    void publish(Change change) {
+    /** The last version handed to the listeners. */
+    long publishedVersion() {
+        publishLock.lock();
+        try {
+            return published;
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** Runs {@code action} while no change reaches the listeners (to load a view and subscribe). */
+    <T> T withoutPublishing(Supplier<T> action) {
+        publishLock.lock();
+        try {
+            return action.get();
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /**
+     * Publishes a change this store has just committed. Versions before it that another store
+     * committed and that have not been published yet go first; if they cannot be read now, the
+     * change waits for the follower's next catch-up, which reads it back from the table.
+     */
+    void publishCommitted(Change change) {
+        publishLock.lock();
+        try {
+            if (change.version() > published + 1) {
+                try {
+                    catchUp(store::readAfter, change.version() - 1);
+                } catch (RuntimeException e) {
+                    LOG.atWarn().setMessage("cannot read the changes before this commit; publishing it later")
+                            .addKeyValue("event", "change_publish_deferred")
+                            .addKeyValue("version", change.version()).setCause(e).log();
+                    return;
+                }
+            }
+            deliver(change);
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** Publishes every committed change after the last published one, read from {@code source}. */
+    void catchUp(Source source) {
+        publishLock.lock();
+        try {
+            catchUp(source, Long.MAX_VALUE);
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    private void catchUp(Source source, long upTo) {
+        while (published < upTo) {
+            List<Change> batch = source.readAfter(published, (int) Math.min(CATCH_UP_BATCH, upTo - published));
+            if (batch.isEmpty()) {
+                return;
+            }
+            batch.forEach(this::deliver);
+        }
+    }
+
+    /** Hands one change to every listener, unless it was handed already. A failing listener harms nobody. */
+    private void deliver(Change change) {
+        if (change.version() <= published) {
+            return;
+        }
+        if (change.version() != published + 1) {
+            throw new IllegalStateException("change " + change.version() + " does not follow the published version "
+                    + published + ": the change log has a gap");
+        }
         for (Consumer<Change> listener : listeners) {
             try {
                 listener.accept(change);
@@ -50,5 +148,6 @@ public final class JdbcChangeLog implements ChangeLog {
                         .addKeyValue("version", change.version()).setCause(e).log();
             }
         }
+        published = change.version();
     }
 }

@@ -3,6 +3,8 @@ package io.scimitar.scim.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.scimitar.scim.error.ScimException;
 import io.scimitar.scim.json.Json;
 import java.io.IOException;
@@ -10,49 +12,51 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The directory's durable store: users, groups, memberships and the change log in one JDBC database.
- * Every write is one transaction that folds its {@link ChangeEvent}s into the tables and appends them
- * to {@code change_log} under the next version; writes are serialised through one writer connection,
- * and the change is published to the {@link #changeLog()} subscribers after commit. Methods block.
+ * The directory's durable store: users, groups, memberships and the change log in one JDBC database
+ * (an embedded SQLite file, or a PostgreSQL database that several receivers share). Every write is
+ * one transaction that folds its {@link ChangeEvent}s into the tables and appends them to
+ * {@code change_log} under the next version; writers are serialised (in-process by a lock, across
+ * receivers by the database), and each change reaches the {@link #changeLog()} subscribers after
+ * commit, those of other receivers included. Methods block.
  */
 public final class JdbcStore implements AutoCloseable {
 
-    /** The schema version this build creates and understands; later builds migrate forward from it. */
-    public static final int SCHEMA_VERSION = 1;
-
     private final Dialect dialect;
     private final Clock clock;
-    private final Connection writer;
+    private final ConnectionSource connections;
     private final ReentrantLock writeLock = new ReentrantLock(true);
-    private final Connection reader;
-    private final ReentrantLock readLock = new ReentrantLock();
     private final JdbcChangeLog changeLog = new JdbcChangeLog(this);
+    private final Optional<ChangeFollower> follower;
 
-    private JdbcStore(String url, Dialect dialect, Clock clock, boolean groupDisplayNameUnique) throws SQLException {
+    private JdbcStore(ConnectionSource connections, Dialect dialect, Clock clock, boolean groupDisplayNameUnique,
+                      Optional<PostgresSettings> postgres) throws SQLException {
         this.dialect = dialect;
         this.clock = clock;
-        this.writer = connect(url, dialect);
+        this.connections = connections;
         try {
-            this.reader = connect(url, dialect);
-            migrate(groupDisplayNameUnique);
+            SchemaMigrations.migrate(connections, dialect, groupDisplayNameUnique);
+            changeLog.startAt(currentVersion());
         } catch (SQLException | RuntimeException e) {
-            closeQuietly();
+            connections.close();
             throw e;
         }
+        this.follower = postgres.map(settings -> new ChangeFollower(settings, changeLog));
+        follower.ifPresent(ChangeFollower::start);
     }
 
     /** Opens (creating if needed) the SQLite database in {@code file}, and its parent directories. */
@@ -68,14 +72,59 @@ public final class JdbcStore implements AutoCloseable {
         return open("jdbc:sqlite:" + file.toAbsolutePath(), groupDisplayNameUnique, clock);
     }
 
-    /** Opens the database at a JDBC URL and creates or checks its schema. */
+    /**
+     * Opens the database at a JDBC URL ({@code jdbc:sqlite:PATH}, or {@code jdbc:postgresql:} with
+     * any credentials in the URL and the default pool) and brings its schema up to date.
+     */
     public static JdbcStore open(String jdbcUrl, boolean groupDisplayNameUnique, Clock clock) {
+        return switch (Dialect.of(jdbcUrl)) {
+            case SQLITE -> {
+                try {
+                    yield new JdbcStore(new ConnectionSource.Pinned(jdbcUrl, Dialect.SQLITE), Dialect.SQLITE, clock,
+                            groupDisplayNameUnique, Optional.empty());
+                } catch (SQLException e) {
+                    throw unavailable(e);
+                }
+            }
+            case POSTGRESQL -> openPostgres(PostgresSettings.of(jdbcUrl, Optional.empty(), Optional.empty()),
+                    groupDisplayNameUnique, clock);
+        };
+    }
+
+    /**
+     * Opens a PostgreSQL database shared with other receivers: a connection pool, the schema brought
+     * up to date (Flyway serialises receivers that start together), and a follower that brings the
+     * other receivers' changes to this store's subscribers.
+     */
+    public static JdbcStore openPostgres(PostgresSettings settings, boolean groupDisplayNameUnique, Clock clock) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("scimitar-store");
+        pool.setJdbcUrl(settings.jdbcUrl());
+        settings.user().ifPresent(pool::setUsername);
+        settings.password().ifPresent(pool::setPassword);
+        settings.connectionProperties().forEach((k, v) -> pool.addDataSourceProperty((String) k, v));
+        pool.setMaximumPoolSize(settings.maxPoolSize());
+        pool.setMinimumIdle(1);
+        pool.setAutoCommit(false);
+        // A request waits this long for a connection before it becomes a 503 the IdP retries.
+        pool.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        HikariDataSource dataSource;
         try {
-            return new JdbcStore(jdbcUrl, Dialect.of(jdbcUrl), clock, groupDisplayNameUnique);
+            dataSource = new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new StoreUnavailableException("cannot connect to " + settings.jdbcUrl() + ": " + cause.getMessage(), e);
+        }
+        try {
+            return new JdbcStore(new ConnectionSource.Pooled(dataSource), Dialect.POSTGRESQL, clock,
+                    groupDisplayNameUnique, Optional.of(settings));
         } catch (SQLException e) {
             throw unavailable(e);
         }
     }
+
+    /** How long a request waits for a pooled connection. */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     public ChangeLog changeLog() {
         return changeLog;
@@ -99,31 +148,9 @@ public final class JdbcStore implements AutoCloseable {
     public <T> T write(Work<T> work) {
         writeLock.lock();
         try {
-            boolean open = false;
+            Written<T> written;
             try {
-                dialect.beginWrite(writer);
-                open = true;
-                long version = maxVersion(writer) + 1;
-                StoreTransaction tx = new StoreTransaction(writer, version,
-                        clock.instant().truncatedTo(ChronoUnit.MILLIS));
-                T result = work.run(tx);
-                if (tx.events().isEmpty()) {
-                    dialect.rollback(writer);
-                    return result;
-                }
-                tx.applyEvents();
-                Change change = new Change(version, tx.now(), tx.events());
-                try (PreparedStatement st = writer.prepareStatement(
-                        "INSERT INTO change_log (version, committed_at, events) VALUES (?, ?, ?)")) {
-                    st.setLong(1, version);
-                    st.setString(2, change.committedAt().toString());
-                    st.setString(3, ChangeCodec.encodeEvents(change.events()));
-                    st.executeUpdate();
-                }
-                dialect.commit(writer);
-                open = false;
-                changeLog.publish(change);
-                return result;
+                written = connections.withWriter(c -> writeIn(c, work));
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
                     throw ScimException.uniqueness(e.getMessage() != null && e.getMessage().contains("groups")
@@ -131,24 +158,59 @@ public final class JdbcStore implements AutoCloseable {
                             : "a user with this userName already exists");
                 }
                 throw unavailable(e);
-            } finally {
-                if (open) {
-                    rollbackQuietly(writer);
-                }
             }
+            written.change().ifPresent(changeLog::publishCommitted);
+            return written.result();
         } finally {
             writeLock.unlock();
         }
     }
 
+    private record Written<T>(T result, Optional<Change> change) {
+    }
+
+    private <T> Written<T> writeIn(Connection connection, Work<T> work) throws SQLException {
+        boolean open = false;
+        try {
+            dialect.beginWrite(connection);
+            open = true;
+            long version = maxVersion(connection) + 1;
+            StoreTransaction tx = new StoreTransaction(connection, version,
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            T result = work.run(tx);
+            if (tx.events().isEmpty()) {
+                return new Written<>(result, Optional.empty());
+            }
+            tx.applyEvents();
+            Change change = new Change(version, tx.now(), tx.events());
+            try (PreparedStatement st = connection.prepareStatement(
+                    "INSERT INTO change_log (version, committed_at, events) VALUES (?, ?, ?)")) {
+                st.setLong(1, version);
+                st.setString(2, change.committedAt().toString());
+                st.setString(3, ChangeCodec.encodeEvents(change.events()));
+                st.executeUpdate();
+            }
+            dialect.announce(connection, version);
+            dialect.commit(connection);
+            open = false;
+            return new Written<>(result, Optional.of(change));
+        } finally {
+            if (open) {
+                rollbackQuietly(connection);
+            }
+        }
+    }
+
     /**
-     * Runs {@code action} while no write can commit: used to load a view at version V and subscribe
-     * to the changes after V with nothing slipping in between.
+     * Runs {@code action} while no write of this store commits and no change reaches the subscribers:
+     * used to load a view at version V and subscribe to the changes after it with nothing slipping in
+     * between. (Another receiver may commit meanwhile; the view then starts past the last published
+     * version, and the subscriber skips what it already holds.)
      */
     public <T> T withoutWrites(Supplier<T> action) {
         writeLock.lock();
         try {
-            return action.get();
+            return changeLog.withoutPublishing(action);
         } finally {
             writeLock.unlock();
         }
@@ -190,82 +252,61 @@ public final class JdbcStore implements AutoCloseable {
     }
 
     List<Change> readAfter(long afterVersion, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
+        return read(connection -> readAfter(connection, afterVersion, limit));
+    }
+
+    long oldestVersion() {
         return read(connection -> {
-            List<Change> changes = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT version, committed_at, events FROM change_log WHERE version > ? ORDER BY version LIMIT ?")) {
-                st.setLong(1, afterVersion);
-                st.setInt(2, limit);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        changes.add(new Change(rs.getLong(1), Instant.parse(rs.getString(2)),
-                                ChangeCodec.decodeEvents(rs.getString(3))));
-                    }
-                }
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT MIN(version), COALESCE(MAX(version), 0) FROM change_log")) {
+                rs.next();
+                long oldest = rs.getLong(1);
+                return rs.wasNull() ? rs.getLong(2) + 1 : oldest;
             }
-            return changes;
         });
     }
 
-    @FunctionalInterface
-    private interface SqlFunction<T> {
-        T apply(Connection connection) throws SQLException;
-    }
-
-    private <T> T read(SqlFunction<T> query) {
-        readLock.lock();
-        try {
-            boolean open = false;
-            try {
-                dialect.beginRead(reader);
-                open = true;
-                T result = query.apply(reader);
-                dialect.commit(reader);
-                open = false;
-                return result;
-            } catch (SQLException e) {
-                throw unavailable(e);
-            } finally {
-                if (open) {
-                    rollbackQuietly(reader);
-                }
-            }
-        } finally {
-            readLock.unlock();
+    /** Up to {@code limit} changes after {@code afterVersion}, in one statement on {@code connection}. */
+    static List<Change> readAfter(Connection connection, long afterVersion, int limit) {
+        if (limit <= 0) {
+            return List.of();
         }
+        List<Change> changes = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT version, committed_at, events FROM change_log WHERE version > ? ORDER BY version LIMIT ?")) {
+            st.setLong(1, afterVersion);
+            st.setInt(2, limit);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    changes.add(new Change(rs.getLong(1), Instant.parse(rs.getString(2)),
+                            ChangeCodec.decodeEvents(rs.getString(3))));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return changes;
     }
 
-    private void migrate(boolean groupDisplayNameUnique) throws SQLException {
-        dialect.beginWrite(writer);
-        try (Statement st = writer.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
-            long current;
-            try (ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-                rs.next();
-                current = rs.getLong(1);
-            }
-            if (current > SCHEMA_VERSION) {
-                throw new IllegalStateException("the database schema is version " + current
-                        + ", newer than this build understands (" + SCHEMA_VERSION + ")");
-            }
-            if (current < 1) {
-                for (String ddl : Dialect.SCHEMA_V1) {
-                    st.execute(ddl);
+    private <T> T read(ConnectionSource.SqlFunction<T> query) {
+        try {
+            return connections.withReader(connection -> {
+                boolean open = false;
+                try {
+                    dialect.beginRead(connection);
+                    open = true;
+                    T result = query.apply(connection);
+                    dialect.commit(connection);
+                    open = false;
+                    return result;
+                } finally {
+                    if (open) {
+                        rollbackQuietly(connection);
+                    }
                 }
-                st.execute("INSERT INTO schema_version (version) VALUES (1)");
-            }
-            // The uniqueness of group names is configuration, so the index follows the setting at
-            // every start; turning it on over duplicate names fails here, naming the cause.
-            st.execute("DROP INDEX IF EXISTS groups_display_name");
-            st.execute("CREATE " + (groupDisplayNameUnique ? "UNIQUE " : "")
-                    + "INDEX groups_display_name ON groups (display_name_lower)");
-            dialect.commit(writer);
-        } catch (SQLException | RuntimeException e) {
-            dialect.rollback(writer);
-            throw e;
+            });
+        } catch (SQLException e) {
+            throw unavailable(e);
         }
     }
 
@@ -303,17 +344,6 @@ public final class JdbcStore implements AutoCloseable {
         return new StoreUnavailableException("database failure: " + e.getMessage(), e);
     }
 
-    private static Connection connect(String url, Dialect dialect) throws SQLException {
-        Connection connection = DriverManager.getConnection(url);
-        try {
-            dialect.configure(connection);
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
-    }
-
     private void rollbackQuietly(Connection connection) {
         try {
             dialect.rollback(connection);
@@ -322,35 +352,13 @@ public final class JdbcStore implements AutoCloseable {
         }
     }
 
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (RuntimeException ignored) {
-            // Opening failed; the opening failure is the one reported.
-        }
-    }
-
     @Override
     public void close() {
+        follower.ifPresent(ChangeFollower::close);
         writeLock.lock();
-        readLock.lock();
         try {
-            SQLException failure = null;
-            for (Connection c : new Connection[] {reader, writer}) {
-                if (c == null) {
-                    continue;
-                }
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    failure = e;
-                }
-            }
-            if (failure != null) {
-                throw unavailable(failure);
-            }
+            connections.close();
         } finally {
-            readLock.unlock();
             writeLock.unlock();
         }
     }

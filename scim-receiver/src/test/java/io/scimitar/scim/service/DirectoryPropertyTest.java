@@ -7,6 +7,8 @@ import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.store.Change;
 import io.scimitar.scim.store.Directory;
 import io.scimitar.scim.store.DirectoryView;
+import io.scimitar.scim.store.PostgresServer;
+import io.scimitar.scim.store.PostgresSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,24 +88,38 @@ class DirectoryPropertyTest {
     void theViewTheTablesAndTheLogAlwaysAgree(@ForAll("sequences") List<Op> ops) throws IOException {
         Path dir = Files.createTempDirectory("directory-property-");
         try (Directory d = Directory.open(dir, new DirectorySettings(true, 1000))) {
-            Run run = new Run(d);
-            ops.forEach(run::apply);
-
-            assertConsistent(d);
-            assertThat(run.applied + run.refused).isEqualTo(ops.size());
-            // The sequences must exercise both sides: writes that change the directory and refusals.
-            Statistics.label("memberships written").collect(d.allChanges().stream().flatMap(c -> c.events().stream())
-                    .anyMatch(e -> e instanceof io.scimitar.scim.store.ChangeEvent.MembersAdded));
-            Statistics.label("writes refused").collect(run.refused > 0);
-            Statistics.label("changes logged").collect(d.version() >= 10);
-            for (String label : List.of("memberships written", "writes refused", "changes logged")) {
-                Statistics.label(label).coverage(c -> c.check(true).percentage(p -> p >= 60));
-            }
-            d.reopen();
-            assertConsistent(d);
+            checkAgreement(d, ops);
         } finally {
             deleteRecursively(dir);
         }
+    }
+
+    /** The same on PostgreSQL, a fresh database per try (fewer tries: each costs a CREATE DATABASE). */
+    @Property(tries = 10, shrinking = ShrinkingMode.BOUNDED)
+    void theViewTheTablesAndTheLogAlwaysAgreeOnPostgres(@ForAll("sequences") List<Op> ops) {
+        PostgresSettings postgres = PostgresSettings.of(PostgresServer.sharedCluster().createDatabase(),
+                Optional.empty(), Optional.empty());
+        try (Directory d = Directory.openPostgres(postgres, new DirectorySettings(true, 1000))) {
+            checkAgreement(d, ops);
+        }
+    }
+
+    private static void checkAgreement(Directory d, List<Op> ops) {
+        Run run = new Run(d);
+        ops.forEach(run::apply);
+
+        assertConsistent(d);
+        assertThat(run.applied + run.refused).isEqualTo(ops.size());
+        // The sequences must exercise both sides: writes that change the directory and refusals.
+        Statistics.label("memberships written").collect(d.allChanges().stream().flatMap(c -> c.events().stream())
+                .anyMatch(e -> e instanceof io.scimitar.scim.store.ChangeEvent.MembersAdded));
+        Statistics.label("writes refused").collect(run.refused > 0);
+        Statistics.label("changes logged").collect(d.version() >= 10);
+        for (String label : List.of("memberships written", "writes refused", "changes logged")) {
+            Statistics.label(label).coverage(c -> c.check(true).percentage(p -> p >= 60));
+        }
+        d.reopen();
+        assertConsistent(d);
     }
 
     private static void assertConsistent(Directory d) {

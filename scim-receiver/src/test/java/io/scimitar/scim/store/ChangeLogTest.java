@@ -10,9 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The change log as its followers use it: paging through history and subscribing to what comes next. */
@@ -21,9 +21,10 @@ class ChangeLogTest {
     @TempDir
     Path dir;
 
-    @Test
-    void readAfterPagesThroughTheLogInOrder() {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void readAfterPagesThroughTheLogInOrder(StoreEngine engine) {
+        try (Directory d = engine.directory(dir)) {
             for (int i = 0; i < 10; i++) {
                 d.createUser("user" + i);
             }
@@ -44,17 +45,19 @@ class ChangeLogTest {
         }
     }
 
-    @Test
-    void anEmptyDirectoryIsAtVersionZero() {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void anEmptyDirectoryIsAtVersionZero(StoreEngine engine) {
+        try (Directory d = engine.directory(dir)) {
             assertThat(d.log().currentVersion()).isZero();
             assertThat(d.log().readAfter(0, 10)).isEmpty();
         }
     }
 
-    @Test
-    void subscribersSeeEveryLaterChangeInOrderUntilTheyUnsubscribe() throws Exception {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void subscribersSeeEveryLaterChangeInOrderUntilTheyUnsubscribe(StoreEngine engine) throws Exception {
+        try (Directory d = engine.directory(dir)) {
             d.createUser("before");
             List<Change> first = new CopyOnWriteArrayList<>();
             List<Change> second = new CopyOnWriteArrayList<>();
@@ -74,9 +77,10 @@ class ChangeLogTest {
         }
     }
 
-    @Test
-    void theSameListenerSubscribedTwiceIsTwoIndependentSubscriptions() throws Exception {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void theSameListenerSubscribedTwiceIsTwoIndependentSubscriptions(StoreEngine engine) throws Exception {
+        try (Directory d = engine.directory(dir)) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             java.util.function.Consumer<Change> listener = c -> seen.add(c.version());
             AutoCloseable one = d.log().subscribe(listener);
@@ -89,9 +93,10 @@ class ChangeLogTest {
         }
     }
 
-    @Test
-    void aFailingListenerNeitherBreaksTheWriteNorStarvesTheOthers() throws Exception {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void aFailingListenerNeitherBreaksTheWriteNorStarvesTheOthers(StoreEngine engine) throws Exception {
+        try (Directory d = engine.directory(dir)) {
             List<Long> seen = new CopyOnWriteArrayList<>();
             try (AutoCloseable failing = d.log().subscribe(c -> {
                 throw new IllegalStateException("listener bug");
@@ -108,9 +113,10 @@ class ChangeLogTest {
         }
     }
 
-    @Test
-    void aWriteThatChangesNothingTakesNoVersion() {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void aWriteThatChangesNothingTakesNoVersion(StoreEngine engine) {
+        try (Directory d = engine.directory(dir)) {
             ScimResource alice = d.createUser("alice");
             List<Change> seen = new CopyOnWriteArrayList<>();
             d.log().subscribe(seen::add);
@@ -142,9 +148,10 @@ class ChangeLogTest {
         }
     }
 
-    @Test
-    void closingTheStoreIsFinal() {
-        Directory d = Directory.open(dir);
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void closingTheStoreIsFinal(StoreEngine engine) {
+        Directory d = engine.directory(dir);
         d.close();
         assertThatThrownBy(() -> d.log().currentVersion()).isInstanceOf(StoreUnavailableException.class);
     }

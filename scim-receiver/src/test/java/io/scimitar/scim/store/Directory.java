@@ -18,10 +18,12 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * A real directory for tests: a SQLite file, the store, a view following it and the service on top,
- * with a clock that advances one second per write so timestamps are distinct and deterministic.
+ * A real directory for tests: a SQLite file or a PostgreSQL database, the store, a view following
+ * it and the service on top, with a clock that advances one second per write so timestamps are
+ * distinct and deterministic.
  */
 public final class Directory implements AutoCloseable {
 
@@ -30,17 +32,15 @@ public final class Directory implements AutoCloseable {
     public static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     public static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-    private final Path file;
+    private final Supplier<JdbcStore> opener;
     private final DirectorySettings settings;
-    private final Clock clock;
     private JdbcStore store;
     private DirectoryView view;
     private DirectoryService service;
 
-    private Directory(Path file, DirectorySettings settings, Clock clock) {
-        this.file = file;
+    private Directory(Supplier<JdbcStore> opener, DirectorySettings settings) {
+        this.opener = opener;
         this.settings = settings;
-        this.clock = clock;
         start();
     }
 
@@ -54,11 +54,18 @@ public final class Directory implements AutoCloseable {
 
     /** A directory whose store reads {@code clock}: the system clock for tests that compare with real time. */
     public static Directory open(Path dir, DirectorySettings settings, Clock clock) {
-        return new Directory(dir.resolve("directory.db"), settings, clock);
+        Path file = dir.resolve("directory.db");
+        return new Directory(() -> JdbcStore.openSqlite(file, settings.groupDisplayNameUnique(), clock), settings);
+    }
+
+    /** A directory on a PostgreSQL database: one receiver of a fleet when several open the same URL. */
+    public static Directory openPostgres(PostgresSettings postgres, DirectorySettings settings) {
+        Clock clock = new TickingClock(Instant.parse("2026-11-28T10:00:00Z"));
+        return new Directory(() -> JdbcStore.openPostgres(postgres, settings.groupDisplayNameUnique(), clock), settings);
     }
 
     private void start() {
-        store = JdbcStore.openSqlite(file, settings.groupDisplayNameUnique(), clock);
+        store = opener.get();
         view = DirectoryView.follow(store);
         service = new DirectoryService(store, view, settings);
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The in-memory view is a fold of the change log: following, loading and replaying agree, as a whole. */
 class DirectoryViewTest {
@@ -27,9 +29,10 @@ class DirectoryViewTest {
     @TempDir
     Path dir;
 
-    @Test
-    void followingLoadingAndReplayingGiveTheSameDirectory() {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void followingLoadingAndReplayingGiveTheSameDirectory(StoreEngine engine) {
+        try (Directory d = engine.directory(dir)) {
             writeAMixedHistory(d);
 
             DirectoryView.Dump followed = d.view().dump();
@@ -41,9 +44,10 @@ class DirectoryViewTest {
         }
     }
 
-    @Test
-    void aViewLoadedEarlierCatchesUpByApplyingTheRest() {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void aViewLoadedEarlierCatchesUpByApplyingTheRest(StoreEngine engine) {
+        try (Directory d = engine.directory(dir)) {
             ScimResource alice = d.createUser("alice");
             d.createGroup("admins", alice.id());
             DirectoryView early = DirectoryView.load(d.store());
@@ -73,9 +77,10 @@ class DirectoryViewTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
-    @Test
-    void aClosedViewStopsFollowing() {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void aClosedViewStopsFollowing(StoreEngine engine) {
+        try (Directory d = engine.directory(dir)) {
             DirectoryView second = DirectoryView.follow(d.store());
             d.createUser("alice");
             second.close();
@@ -85,9 +90,10 @@ class DirectoryViewTest {
         }
     }
 
-    @Test
-    void deletingAMemberGroupRemovesItEverywhereInEveryView() {
-        try (Directory d = Directory.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void deletingAMemberGroupRemovesItEverywhereInEveryView(StoreEngine engine) {
+        try (Directory d = engine.directory(dir)) {
             ScimResource alice = d.createUser("alice");
             ScimResource inner = d.createGroup("inner", alice.id());
             ScimResource outer = d.createGroup("outer", inner.id(), alice.id());
@@ -106,11 +112,12 @@ class DirectoryViewTest {
      * exactly i members. Readers on other threads must always see a name and a member list of
      * one and the same version, through the view and through the service.
      */
-    @Test
-    void readersNeverSeeHalfAChange() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void readersNeverSeeHalfAChange(StoreEngine engine) throws Exception {
         int steps = 150;
         int readers = 3;
-        try (Directory d = Directory.open(dir)) {
+        try (Directory d = engine.directory(dir)) {
             ScimResource group = d.createGroup("step-0");
             List<String> users = new ArrayList<>();
             for (int i = 1; i <= steps; i++) {

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,9 +24,10 @@ class JdbcChangeLogTest {
     @TempDir
     Path dir;
 
-    @Test
-    void readAfterPagesThroughTheLogInOrder() {
-        try (JdbcStore store = Fixtures.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void readAfterPagesThroughTheLogInOrder(StoreEngine engine) {
+        try (JdbcStore store = engine.store(dir)) {
             for (int i = 1; i <= 7; i++) {
                 commit(store, new ChangeEvent.UserUpserted(user("u" + i, "user" + i, true)));
             }
@@ -47,9 +49,10 @@ class JdbcChangeLogTest {
         }
     }
 
-    @Test
-    void subscribersSeeEveryCommitInOrderAfterCommitAndAFailingOneHarmsNobody() throws Exception {
-        try (JdbcStore store = Fixtures.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void subscribersSeeEveryCommitInOrderAfterCommitAndAFailingOneHarmsNobody(StoreEngine engine) throws Exception {
+        try (JdbcStore store = engine.store(dir)) {
             List<Long> first = new ArrayList<>();
             List<Long> versionsVisibleToListener = new ArrayList<>();
             AutoCloseable failing = store.changeLog().subscribe(c -> {
@@ -94,9 +97,10 @@ class JdbcChangeLogTest {
         assertThat(Json.MAPPER.readTree(ChangeCodec.encode(change))).isEqualTo(expected);
     }
 
-    @Test
-    void everyEventTypeSurvivesTheStore() {
-        try (JdbcStore store = Fixtures.open(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreEngine.class)
+    void everyEventTypeSurvivesTheStore(StoreEngine engine) {
+        try (JdbcStore store = engine.store(dir)) {
             List<ChangeEvent> events = Fixtures.everyEventType();
             // Stored as one change: the group must exist before members are added to it.
             List<ChangeEvent> ordered = List.of(events.get(3), events.get(0), events.get(5), events.get(6),

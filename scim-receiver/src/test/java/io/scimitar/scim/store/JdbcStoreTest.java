@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scimitar.scim.error.ScimException;
+import io.scimitar.scim.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,7 +94,41 @@ class JdbcStoreTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/scim.db"))) {
             assertThat(single(c, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(single(c, "SELECT MAX(version) FROM schema_version")).isEqualTo("1");
+            assertThat(single(c, "SELECT MAX(version) FROM flyway_schema_history WHERE success = 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void aDatabaseMadeBeforeFlywayIsTakenOverWithItsData() throws Exception {
+        Path file = dir.resolve("data/scim.db");
+        Files.createDirectories(file.getParent());
+        Change written = new Change(1, Fixtures.CLOCK.instant(),
+                List.of(new ChangeEvent.UserUpserted(user("u1", "alice", true))));
+        // What the builds before Flyway created: schema_version 1, the version 1 tables, and data.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE schema_version (version BIGINT NOT NULL)");
+            st.execute("INSERT INTO schema_version (version) VALUES (1)");
+            String v1 = new String(JdbcStoreTest.class.getResourceAsStream("/db/scimitar/V1__directory.sql")
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            for (String ddl : v1.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!ddl.isBlank()) {
+                    st.execute(ddl);
+                }
+            }
+            st.execute("CREATE UNIQUE INDEX groups_display_name ON groups (display_name_lower)");
+            st.execute("INSERT INTO users VALUES ('u1', 'alice', 'alice', 'ext-u1', 1, 1, '2026-11-28T10:00:00.123Z',"
+                    + " '2026-11-28T10:00:00.123Z', '" + Json.MAPPER.writeValueAsString(user("u1", "alice", true)) + "')");
+            st.execute("INSERT INTO change_log VALUES (1, '" + written.committedAt() + "', '"
+                    + ChangeCodec.encodeEvents(written.events()) + "')");
+        }
+        try (JdbcStore store = Fixtures.open(dir)) {
+            assertThat(store.changeLog().readAfter(0, 10)).containsExactly(written);
+            assertThat(DirectoryView.load(store).dump().users()).containsOnlyKeys("u1");
+            assertThat(commit(store, new ChangeEvent.UserUpserted(user("u2", "bob", true)))).isEqualTo(2);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            assertThat(single(c, "SELECT group_concat(version || ':' || type, ',') FROM flyway_schema_history"))
+                    .isEqualTo("1:BASELINE");
         }
     }
 

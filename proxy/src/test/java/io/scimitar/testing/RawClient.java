@@ -1,4 +1,4 @@
-package io.scimitar.e2e;
+package io.scimitar.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,12 +18,12 @@ import java.util.TreeMap;
  * headers and the framing exactly (java.net.http normalizes paths and merges headers). Reads
  * responses framed by Content-Length or chunked, and interim 1xx responses one at a time.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
     /** A response; header names are lower-case, a repeated header keeps its last value. */
-    record Response(int status, Map<String, String> headers, byte[] body) {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -32,7 +32,7 @@ final class RawClient implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
@@ -40,18 +40,18 @@ final class RawClient implements AutoCloseable {
     }
 
     /** A GET of {@code target} with {@code Host} and the given header lines (each without CRLF). */
-    static String get(String target, List<String> headers) {
+    public static String get(String target, List<String> headers) {
         return request("GET", target, headers);
     }
 
-    static String request(String method, String target, List<String> headers) {
+    public static String request(String method, String target, List<String> headers) {
         var request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: app.test\r\n");
         headers.forEach(h -> request.append(h).append("\r\n"));
         return request.append("\r\n").toString();
     }
 
     /** Writes {@code request} (ISO-8859-1, one char per octet) and reads the final response, skipping interim ones. */
-    Response exchange(String request) throws IOException {
+    public Response exchange(String request) throws IOException {
         send(request);
         Response response;
         do {
@@ -60,22 +60,22 @@ final class RawClient implements AutoCloseable {
         return response;
     }
 
-    void send(String bytes) throws IOException {
+    public void send(String bytes) throws IOException {
         send(bytes.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** Reads one response, interim or final, to a request other than HEAD. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
     /** Reads one response, interim or final; the response to a HEAD has no body whatever its headers say. */
-    Response read(boolean toHead) throws IOException {
+    public Response read(boolean toHead) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -128,7 +128,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True once the server has closed the connection (end of stream or reset), waiting at most 10 s. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (SocketException e) {
