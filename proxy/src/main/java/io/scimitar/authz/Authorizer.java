@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Decides a request whose route is matched and whose token named a known directory user: public
  * route, inactive user, stale directory, then the route's groups in file order. The requests that
- * stop earlier (no route, no or bad token, unknown user) take {@link Decision}'s factories.
+ * stop earlier (no route, no or bad token, unknown user, or a stale directory that does not know
+ * the user) take {@link Decision}'s factories.
  *
  * <p>The allow path allocates only the {@link Decision}: the route's groups are an array walked by
  * index, the route and the user arrive as ready-made {@code Optional}s.

@@ -59,6 +59,15 @@ public record Decision(Outcome outcome, Reason reason, Optional<User> user, Opti
                 directoryVersion);
     }
 
+    /**
+     * The directory is stale and the route fails closed, for a token whose user the (stale)
+     * directory does not know (503): the user may exist in the versions not received yet.
+     */
+    public static Decision staleDirectory(Route route, long directoryVersion) {
+        return new Decision(Outcome.DENY, Reason.STALE_DIRECTORY, Optional.empty(), route.asOptional(),
+                directoryVersion);
+    }
+
     /** Whether the request may go to the app. */
     public boolean allowed() {
         return outcome == Outcome.ALLOW;
@@ -88,8 +97,11 @@ public record Decision(Outcome outcome, Reason reason, Optional<User> user, Opti
         NO_TOKEN(Outcome.DENY, 401),
         /** The token failed verification (signature, issuer, audience, expiry, ...). */
         INVALID_TOKEN(Outcome.DENY, 401),
-        /** The directory is older than the staleness bound and the route fails closed. */
-        STALE_DIRECTORY(Outcome.DENY, 403);
+        /**
+         * The directory is older than the staleness bound (or not loaded yet) and the route fails
+         * closed: 503, since the request may succeed once the feed is back.
+         */
+        STALE_DIRECTORY(Outcome.DENY, 503);
 
         private final Outcome outcome;
         private final int status;
@@ -108,7 +120,7 @@ public record Decision(Outcome outcome, Reason reason, Optional<User> user, Opti
 
         /**
          * The HTTP status of a denial: 401 when the token is missing or bad (with
-         * {@code WWW-Authenticate}), 403 otherwise; 0 for the reasons that allow.
+         * {@code WWW-Authenticate}), 503 for a stale directory, 403 otherwise; 0 for the reasons that allow.
          */
         public int status() {
             return status;

@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printWalkthrough(PrintWriter out, Demo demo, Secret token) {
-        String scim = demo.sidecar().receiver().scimUrl();
+        String scim = demo.sidecar().receiver().orElseThrow().scimUrl();
         String sidecar = demo.sidecar().url();
         String json = "-H 'Content-Type: application/scim+json'";
         // The one place Scimitar prints a SCIM token: it was made for this process and dies with it.

@@ -3,25 +3,33 @@ package io.scimitar.cli;
 import io.scimitar.admin.AdminServer;
 import io.scimitar.config.SidecarConfig;
 import io.scimitar.listen.SidecarServer;
+import java.net.URI;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A started sidecar with its embedded receiver. Closing drains the listener, then stops everything in reverse order. */
+/**
+ * A started sidecar, with its embedded receiver or following receivers over the feed. Closing
+ * drains the listener, then stops everything in reverse order (the feed client included).
+ */
 public final class RunningSidecar implements Scimitar.Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningSidecar.class);
 
-    private final RunningReceiver receiver;
+    private final Optional<RunningReceiver> receiver;
+    private final List<URI> feedUrls;
     private final SidecarServer server;
     private final AdminServer admin;
     private final SidecarConfig config;
     private final Deque<AutoCloseable> started;
     private boolean closed;
 
-    RunningSidecar(RunningReceiver receiver, SidecarServer server, AdminServer admin, SidecarConfig config,
-            Deque<AutoCloseable> started) {
+    RunningSidecar(Optional<RunningReceiver> receiver, List<URI> feedUrls, SidecarServer server, AdminServer admin,
+            SidecarConfig config, Deque<AutoCloseable> started) {
         this.receiver = receiver;
+        this.feedUrls = List.copyOf(feedUrls);
         this.server = server;
         this.admin = admin;
         this.config = config;
@@ -38,8 +46,8 @@ public final class RunningSidecar implements Scimitar.Service {
         return admin.port();
     }
 
-    /** The embedded SCIM receiver. */
-    public RunningReceiver receiver() {
+    /** The embedded SCIM receiver; empty in feed mode. */
+    public Optional<RunningReceiver> receiver() {
         return receiver;
     }
 
@@ -56,13 +64,14 @@ public final class RunningSidecar implements Scimitar.Service {
     /** The one line printed on stdout once the sidecar takes traffic. */
     public String readyLine() {
         return "scimitar sidecar ready: listening at " + url() + ", forwarding to " + config.upstream().orElseThrow()
-                + ", admin at " + adminUrl() + ", SCIM at " + receiver.scimUrl();
+                + ", admin at " + adminUrl() + receiver.map(r -> ", SCIM at " + r.scimUrl())
+                .orElseGet(() -> ", directory from the feed at " + String.join(", ", feedUrls.stream().map(URI::toString).toList()));
     }
 
     /**
      * SIGTERM: stop accepting, let in-flight requests finish within the drain timeout (new ones get
      * 503 and readiness turns false meanwhile), then stop the admin listener, the index, the
-     * receiver and the rest.
+     * receiver or the feed client, and the rest.
      */
     @Override
     public synchronized void close() {

@@ -18,11 +18,15 @@ import io.scimitar.authz.PolicyLoader;
 import io.scimitar.authz.PolicyWatcher;
 import io.scimitar.config.ConfigException;
 import io.scimitar.config.ConfigKey;
+import io.scimitar.config.FeedConfig;
 import io.scimitar.config.ScimitarConfig;
 import io.scimitar.config.Secret;
 import io.scimitar.config.SidecarConfig;
+import io.scimitar.feed.FeedClient;
+import io.scimitar.feed.FeedToken;
 import io.scimitar.forward.ForwardSettings;
 import io.scimitar.index.DirectoryIndex;
+import io.scimitar.index.MembershipIndex;
 import io.scimitar.index.UserKey;
 import io.scimitar.listen.AccessDecider;
 import io.scimitar.listen.AuditLog;
@@ -37,10 +41,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 
 /**
- * Wires the sidecar from a validated configuration: the embedded SCIM receiver and the membership
- * index that follows its change log, the policy (watched for changes), token verification, the
+ * Wires the sidecar from a validated configuration: the membership index, following either the
+ * embedded SCIM receiver's change log or receivers over the feed, the policy (watched for changes), token verification, the
  * decision, metrics and audit, the listener in front of the app and the admin listener. The only
  * place that knows how the pieces fit together; each is started in order and, if a later one
  * fails, the earlier ones are closed again.
@@ -63,23 +69,55 @@ public final class SidecarLauncher {
      *
      * @param extraScimTokens SCIM tokens accepted besides the configured ones (the demo's)
      * @throws ConfigException when the configuration cannot make a sidecar (no app, no policy, an
-     *     invalid policy, no way to verify tokens, no directory)
+     *     invalid policy, no way to verify tokens, no directory or two of them)
      */
     public RunningSidecar start(ScimitarConfig config, List<Secret> extraScimTokens) {
         SidecarConfig sidecar = config.sidecar().requireComplete();
-        if (!config.isSet(ConfigKey.SCIM_LISTEN) && extraScimTokens.isEmpty()) {
-            throw new ConfigException("the sidecar needs a directory: set " + ConfigKey.SCIM_LISTEN.display()
-                    + " to run the SCIM receiver in this process (the embedded mode)");
+        FeedConfig feed = config.feed();
+        boolean embedded = config.isSet(ConfigKey.SCIM_LISTEN) || !extraScimTokens.isEmpty();
+        if (embedded && feed.followsReceivers()) {
+            throw new ConfigException("the sidecar takes its directory from one place, but both are set: "
+                    + ConfigKey.SCIM_LISTEN.display() + " runs the SCIM receiver in this process, "
+                    + ConfigKey.FEED_URLS.display() + " follows receivers over the feed; keep one");
+        }
+        if (!embedded && !feed.followsReceivers()) {
+            throw new ConfigException("the sidecar needs a directory: set " + ConfigKey.FEED_URLS.display()
+                    + " to follow receivers over the feed (e.g. http://receiver-a:8081,http://receiver-b:8081), or "
+                    + ConfigKey.SCIM_LISTEN.display() + " to run the SCIM receiver in this process (the embedded mode)");
+        }
+        if (!embedded) {
+            feed.requireClientToken();
         }
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             PolicyWatcher policy = loadPolicy(sidecar);
             started.push(policy);
-            RunningReceiver receiver = new ReceiverLauncher(directories).start(
-                    extraScimTokens.isEmpty() ? config.requireTokens() : config, extraScimTokens);
-            started.push(receiver);
-            DirectoryIndex index = receiver.followIndex(UserKey.forAttribute(sidecar.userAttribute()));
-            started.push(index);
+            UserKey userKey = UserKey.forAttribute(sidecar.userAttribute());
+            Optional<RunningReceiver> receiver = Optional.empty();
+            Optional<FeedClient> feedClient = Optional.empty();
+            DirectoryIndex index;
+            if (embedded) {
+                RunningReceiver running = new ReceiverLauncher(directories).start(
+                        extraScimTokens.isEmpty() ? config.requireTokens() : config, extraScimTokens);
+                started.push(running);
+                receiver = Optional.of(running);
+                index = running.followIndex(userKey);
+                started.push(index);
+            } else {
+                // Empty and stale until the first snapshot: protected routes answer 503, /readyz is not ready.
+                index = new DirectoryIndex(MembershipIndex.empty(userKey));
+                FeedClient client = FeedClient.builder(feed.urls(), index, feedToken(feed))
+                        .maxStaleness(feed.maxStaleness())
+                        .build()
+                        .start();
+                started.push(client);
+                feedClient = Optional.of(client);
+            }
+            BooleanSupplier directoryStale = feedClient.<BooleanSupplier>map(c -> c::stale).orElse(() -> false);
+            // Embedded: the index follows the store's own log, so it is always current (age 0).
+            DoubleSupplier directoryAge = feedClient.<DoubleSupplier>map(c -> c::ageSeconds).orElse(() -> 0.0);
+            // Embedded: built from the store before the listener started.
+            BooleanSupplier directoryReady = feedClient.<BooleanSupplier>map(c -> c::ready).orElse(() -> true);
 
             Optional<JwksCache> jwks = sidecar.jwksUrl().map(url -> JwksCache.builder(url).build());
             jwks.ifPresent(started::push);
@@ -105,12 +143,11 @@ public final class SidecarLauncher {
             RequestAuthenticator authenticator = new RequestAuthenticator(extractor, jwt, alb, tokenCache);
             jwks.ifPresent(JwksCache::start);
 
-            AccessDecider decider = new AccessDecider(policy::current, authenticator, index);
+            AccessDecider decider = new AccessDecider(policy::current, authenticator, index, directoryStale);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             started.push(registry::close);
-            // Embedded: the index follows the store's own log, so it is always current (age 0).
             SidecarMetrics metrics = new SidecarMetrics(registry, () -> tokenCache.stats().hitRate(),
-                    () -> index.current().version(), () -> 0.0);
+                    () -> index.current().version(), directoryAge);
             var check = new DecisionCheck(decider, index, metrics, new AuditLog());
 
             // Open WebSocket and HTTP/2 connections are checked again on every directory change
@@ -123,17 +160,24 @@ public final class SidecarLauncher {
             started.push(server);
             List<ReadinessCheck> checks = List.of(
                     ReadinessCheck.of("policy", () -> true), // loaded before anything started; reloads keep a valid one
-                    ReadinessCheck.of("directory", () -> true), // built from the store before the listener started
+                    ReadinessCheck.of("directory", directoryReady),
                     ReadinessCheck.of("keys", () -> jwks.map(JwksCache::hasKeys).orElse(true)),
                     ReadinessCheck.of("listener", () -> !server.draining()));
             AdminServer admin = new AdminServer(sidecar.adminListen().host(), sidecar.adminListen().port(), checks,
                     registry, new DecisionExplainer(decider, index, new PathNormalizer())).start();
             started.push(admin);
-            return new RunningSidecar(receiver, server, admin, sidecar, started);
+            return new RunningSidecar(receiver, feedClient.map(FeedClient::receivers).orElse(List.of()), server, admin,
+                    sidecar, started);
         } catch (RuntimeException e) {
             closeAll(started, e);
             throw e;
         }
+    }
+
+    /** The fixed {@code feed.token} when set, else the first token of {@code feed.token-file}, re-read at each connection. */
+    private static FeedToken feedToken(FeedConfig feed) {
+        return feed.token().map(token -> FeedToken.fixed(token.reveal()))
+                .orElseGet(() -> FeedToken.firstIn(feed.tokenFile().orElseThrow()));
     }
 
     private static PolicyWatcher loadPolicy(SidecarConfig sidecar) {

@@ -17,8 +17,6 @@ public enum ConfigKey {
     SCIM_BASE_URL("scim.base-url", false),
     SCIM_GROUP_DISPLAY_NAME_UNIQUE("scim.group-display-name-unique", false),
     SCIM_MAX_RESULTS("scim.max-results", false),
-    FEED_TOKEN("feed.token", true),
-    FEED_TOKEN_FILE("feed.token-file", false),
     STORE("store", false),
     STORE_USER("store-user", false),
     STORE_PASSWORD("store-password", true),
@@ -42,7 +40,12 @@ public enum ConfigKey {
     TIMEOUT_CONNECT("timeouts.connect", false),
     TIMEOUT_RESPONSE_HEADERS("timeouts.response-headers", false),
     TIMEOUT_IDLE("timeouts.idle", false),
-    DRAIN_TIMEOUT("drain-timeout", false);
+    DRAIN_TIMEOUT("drain-timeout", false),
+
+    FEED_URLS("feed.urls", false),
+    FEED_TOKEN("feed.token", true),
+    FEED_TOKEN_FILE("feed.token-file", false),
+    FEED_MAX_STALENESS("feed.max-staleness", false);
 
     /** The prefix of every Scimitar environment variable. */
     public static final String ENV_PREFIX = "SCIMITAR_";

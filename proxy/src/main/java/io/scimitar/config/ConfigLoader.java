@@ -264,7 +264,11 @@ public final class ConfigLoader {
             return new Secret(line);
         }
 
-        /** The feed's tokens; one that is also a SCIM token is refused, so neither opens the other's door. */
+        /**
+         * The feed's keys: the tokens (the receiver accepts them; a sidecar presents the first), the
+         * receivers a sidecar follows, the staleness bound. A feed token that is also a SCIM token is
+         * refused, so neither opens the other's door.
+         */
         private FeedConfig feed(ScimConfig scim) {
             Optional<Secret> token = optional(ConfigKey.FEED_TOKEN).map(v -> token(ConfigKey.FEED_TOKEN, v));
             Optional<Path> tokenFile = optional(ConfigKey.FEED_TOKEN_FILE).map(v -> path(ConfigKey.FEED_TOKEN_FILE, v));
@@ -277,7 +281,31 @@ public final class ConfigLoader {
             if (fileTokens.stream().anyMatch(scimTokens::contains)) {
                 throw invalid(ConfigKey.FEED_TOKEN_FILE, "expected tokens of their own, not the SCIM tokens");
             }
-            return new FeedConfig(token, tokenFile, fileTokens);
+            return new FeedConfig(optional(ConfigKey.FEED_URLS).map(this::feedUrls).orElse(List.of()), token, tokenFile,
+                    fileTokens, duration(ConfigKey.FEED_MAX_STALENESS, FeedConfig.DEFAULT_MAX_STALENESS));
+        }
+
+        /** Receiver base URLs, comma-separated: each absolute http(s), without query or fragment, each once. */
+        private List<URI> feedUrls(String value) {
+            String expected = "expected comma-separated receiver base URLs, e.g. http://receiver-a:8081,http://receiver-b:8081";
+            List<URI> urls = new ArrayList<>();
+            for (String part : value.split(",", -1)) {
+                URI uri = uri(ConfigKey.FEED_URLS, part, expected);
+                String scheme = uri.getScheme();
+                if (part.isBlank() || scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                        || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                        || uri.getRawFragment() != null) {
+                    throw invalid(ConfigKey.FEED_URLS, expected);
+                }
+                // The client appends /feed/v1/...: a base written with a trailing slash means the same receiver.
+                String text = uri.toString();
+                URI base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+                if (urls.contains(base)) {
+                    throw invalid(ConfigKey.FEED_URLS, "names " + base + " twice; " + expected);
+                }
+                urls.add(base);
+            }
+            return urls;
         }
 
         private SidecarConfig sidecar() {

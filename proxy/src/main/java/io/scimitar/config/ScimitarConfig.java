@@ -1,5 +1,6 @@
 package io.scimitar.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param feed    the receiver's feed tokens
  * @param store   the directory store
  * @param sidecar the sidecar's keys
+ * @param feed    the feed's keys: the receivers a sidecar follows, the feed token, the staleness bound
  * @param sources where each key's value came from
  */
 public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig feed, StoreLocation store,
@@ -31,6 +33,7 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig fe
         Objects.requireNonNull(feed, "feed");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(sidecar, "sidecar");
+        Objects.requireNonNull(feed, "feed");
         sources = Map.copyOf(new EnumMap<>(sources));
     }
 
@@ -58,8 +61,6 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig fe
             case SCIM_BASE_URL -> scim.baseUrl().orElse(null);
             case SCIM_GROUP_DISPLAY_NAME_UNIQUE -> scim.groupDisplayNameUnique();
             case SCIM_MAX_RESULTS -> scim.maxResults();
-            case FEED_TOKEN -> feed.token().orElse(null);
-            case FEED_TOKEN_FILE -> feed.tokenFile().orElse(null);
             case STORE -> store.text();
             case STORE_USER -> store instanceof StoreLocation.Postgres pg ? pg.user().orElse(null) : null;
             case STORE_PASSWORD -> store instanceof StoreLocation.Postgres pg && pg.passwordFile().isEmpty()
@@ -84,6 +85,11 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig fe
             case TIMEOUT_RESPONSE_HEADERS -> s.responseHeadersTimeout();
             case TIMEOUT_IDLE -> s.idleTimeout();
             case DRAIN_TIMEOUT -> s.drainTimeout();
+            case FEED_URLS -> feed.urls().isEmpty() ? null
+                    : String.join(",", feed.urls().stream().map(URI::toString).toList());
+            case FEED_TOKEN -> feed.token().orElse(null);
+            case FEED_TOKEN_FILE -> feed.tokenFile().orElse(null);
+            case FEED_MAX_STALENESS -> feed.maxStaleness();
         };
         return value == null ? "" : value.toString();
     }

@@ -50,7 +50,7 @@ public final class AccessDecider {
      * @param authenticator the token step, with its verified-token cache
      * @param directory the directory whose current version every decision consults
      * @param directoryStale whether the directory is older than the staleness bound right now; read
-     *     only for a known, active user on a route that needs a token
+     *     only for a token naming an unknown or an active user on a route that needs a token
      */
     public AccessDecider(Supplier<Policy> policy, RequestAuthenticator authenticator, DirectoryIndex directory,
             BooleanSupplier directoryStale) {
@@ -123,7 +123,9 @@ public final class AccessDecider {
         int at = route.index();
         Optional<DirectoryUser> found = index.user(userClaim);
         if (found.isEmpty()) {
-            return table.unknownUser[at];
+            // A stale directory may simply not have this user yet: fail closed as unavailable, not forbidden.
+            return route.whenStale() == WhenStale.DENY && directoryStale.getAsBoolean()
+                    ? table.staleDirectory[at] : table.unknownUser[at];
         }
         DirectoryUser user = found.get();
         Decision.Reason reason;
@@ -164,6 +166,7 @@ public final class AccessDecider {
         final Decision[] noToken;
         final Decision[] invalidToken;
         final Decision[] unknownUser;
+        final Decision[] staleDirectory;
         /**
          * Per user of {@link #index}, by identity: the last decision made about it on each route
          * (index = route index), or null. A decision is a value of (user, route, reason, version):
@@ -187,6 +190,7 @@ public final class AccessDecider {
             this.noToken = new Decision[count];
             this.invalidToken = new Decision[count];
             this.unknownUser = new Decision[count];
+            this.staleDirectory = new Decision[count];
             for (Route route : routes) {
                 int at = route.index();
                 ordinals[at] = route.groups().stream()
@@ -198,6 +202,7 @@ public final class AccessDecider {
                 noToken[at] = Decision.noToken(route, version);
                 invalidToken[at] = Decision.invalidToken(route, version);
                 unknownUser[at] = Decision.unknownUser(route, version);
+                staleDirectory[at] = Decision.staleDirectory(route, version);
             }
         }
 

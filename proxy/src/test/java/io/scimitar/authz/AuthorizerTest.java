@@ -145,7 +145,7 @@ class AuthorizerTest {
                 arguments(Reason.INACTIVE_USER, Outcome.DENY, 403, "inactive_user"),
                 arguments(Reason.NO_TOKEN, Outcome.DENY, 401, "no_token"),
                 arguments(Reason.INVALID_TOKEN, Outcome.DENY, 401, "invalid_token"),
-                arguments(Reason.STALE_DIRECTORY, Outcome.DENY, 403, "stale_directory"));
+                arguments(Reason.STALE_DIRECTORY, Outcome.DENY, 503, "stale_directory"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -133,11 +133,12 @@ class ConfigLoaderTest {
     static Stream<Arguments> errors() {
         String listenExpected = ": expected host:port with a port 0-65535";
         String known = "; known keys: scim.listen, scim.token, scim.token-file, scim.max-body-bytes, scim.base-url,"
-                + " scim.group-display-name-unique, scim.max-results, feed.token, feed.token-file, store, store-user,"
+                + " scim.group-display-name-unique, scim.max-results, store, store-user,"
                 + " store-password, store-password-file, listen, admin.listen, upstream, policy,"
                 + " auth.jwks-url, auth.issuer, auth.audience, auth.user-claim, auth.user-attribute, auth.cookie,"
                 + " auth.alb-arn, auth.alb-key-url, tls.cert, tls.key, max-body-bytes, timeouts.connect,"
-                + " timeouts.response-headers, timeouts.idle, drain-timeout";
+                + " timeouts.response-headers, timeouts.idle, drain-timeout, feed.urls, feed.token, feed.token-file,"
+                + " feed.max-staleness";
         return Stream.of(
                 // yaml (null: no file), env, the exact message
                 arguments(null, Map.of("SCIMITAR_SCIM_LISTEN", "localhost:abc"),
@@ -161,6 +162,19 @@ class ConfigLoaderTest {
                         + " \"http://127.0.0.1\": expected http://host:port, e.g. http://127.0.0.1:8080"),
                 arguments(null, Map.of("SCIMITAR_UPSTREAM", "http://127.0.0.1:8080/app"), "upstream (SCIMITAR_UPSTREAM) ="
                         + " \"http://127.0.0.1:8080/app\": expected http://host:port, e.g. http://127.0.0.1:8080"),
+                arguments(null, Map.of("SCIMITAR_FEED_URLS", "http://a:8081,,http://b:8081"), "feed.urls (SCIMITAR_FEED_URLS) ="
+                        + " \"http://a:8081,,http://b:8081\": expected comma-separated receiver base URLs,"
+                        + " e.g. http://receiver-a:8081,http://receiver-b:8081"),
+                arguments(null, Map.of("SCIMITAR_FEED_URLS", "receiver-a:8081"), "feed.urls (SCIMITAR_FEED_URLS) ="
+                        + " \"receiver-a:8081\": expected comma-separated receiver base URLs,"
+                        + " e.g. http://receiver-a:8081,http://receiver-b:8081"),
+                arguments(null, Map.of("SCIMITAR_FEED_URLS", "http://a:8081/,http://a:8081"), "feed.urls (SCIMITAR_FEED_URLS) ="
+                        + " \"http://a:8081/,http://a:8081\": names http://a:8081 twice; expected comma-separated"
+                        + " receiver base URLs, e.g. http://receiver-a:8081,http://receiver-b:8081"),
+                arguments(null, Map.of("SCIMITAR_FEED_TOKEN", "short"), "feed.token (SCIMITAR_FEED_TOKEN) ="
+                        + " <redacted, 5 characters>: expected a token of at least 16 characters"),
+                arguments(null, Map.of("SCIMITAR_FEED_MAX_STALENESS", "0s"), "feed.max-staleness"
+                        + " (SCIMITAR_FEED_MAX_STALENESS) = \"0s\": expected a positive duration such as 500ms, 2s, 5m or 1h"),
                 arguments(null, Map.of("SCIMITAR_DRAIN_TIMEOUT", "20"), "drain-timeout (SCIMITAR_DRAIN_TIMEOUT) ="
                         + " \"20\": expected a positive duration such as 500ms, 2s, 5m or 1h"),
                 arguments("timeouts:\n  idle: 0s\n", Map.of(), "FILE: timeouts.idle (SCIMITAR_TIMEOUTS_IDLE) ="
@@ -342,18 +356,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void feedKeysParseToReceiverBaseUrlsATokenAndTheStalenessBound() throws IOException {
+        Path file = Files.writeString(dir.resolve("feed-tokens"), "# rotated 2026-11-28\n" + "f".repeat(20) + "\n");
+        FeedConfig feed = load("feed:\n  urls: http://receiver-a:8081/, https://receiver-b.internal/base\n"
+                + "  token-file: " + file + "\n", Map.of("SCIMITAR_FEED_MAX_STALENESS", "90s"), Profile.PROXY).feed();
+
+        assertThat(feed.followsReceivers()).isTrue();
+        assertThat(feed.urls()).extracting(Object::toString)
+                .containsExactly("http://receiver-a:8081", "https://receiver-b.internal/base");
+        assertThat(feed.tokenFileTokens()).containsExactly(new Secret("f".repeat(20)));
+        assertThat(feed.maxStaleness()).hasSeconds(90);
+        assertThat(feed.requireClientToken()).isSameAs(feed);
+    }
+
+    @Test
+    void withoutFeedKeysTheSidecarIsNotInFeedModeAndTheBoundIsSixtySeconds() throws IOException {
+        FeedConfig feed = load(null, Map.of(), Profile.PROXY).feed();
+
+        assertThat(feed.followsReceivers()).isFalse();
+        assertThat(feed.maxStaleness()).hasSeconds(60);
+        assertThatThrownBy(feed::requireClientToken).isInstanceOf(ConfigException.class).hasMessage(
+                "no feed token is configured: set feed.token (SCIMITAR_FEED_TOKEN) or feed.token-file"
+                        + " (SCIMITAR_FEED_TOKEN_FILE) (the token the receivers at feed.urls (SCIMITAR_FEED_URLS) accept)");
+    }
+
+    @Test
     void everyKeyHasTheEnvironmentVariableItsPathNames() {
         assertThat(Stream.of(ConfigKey.values()).map(ConfigKey::envVar)).containsExactly(
                 "SCIMITAR_SCIM_LISTEN", "SCIMITAR_SCIM_TOKEN", "SCIMITAR_SCIM_TOKEN_FILE",
                 "SCIMITAR_SCIM_MAX_BODY_BYTES", "SCIMITAR_SCIM_BASE_URL", "SCIMITAR_SCIM_GROUP_DISPLAY_NAME_UNIQUE",
-                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_FEED_TOKEN", "SCIMITAR_FEED_TOKEN_FILE", "SCIMITAR_STORE",
+                "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_STORE",
                 "SCIMITAR_STORE_USER", "SCIMITAR_STORE_PASSWORD", "SCIMITAR_STORE_PASSWORD_FILE",
                 "SCIMITAR_LISTEN", "SCIMITAR_ADMIN_LISTEN", "SCIMITAR_UPSTREAM", "SCIMITAR_POLICY",
                 "SCIMITAR_AUTH_JWKS_URL", "SCIMITAR_AUTH_ISSUER", "SCIMITAR_AUTH_AUDIENCE", "SCIMITAR_AUTH_USER_CLAIM",
                 "SCIMITAR_AUTH_USER_ATTRIBUTE", "SCIMITAR_AUTH_COOKIE", "SCIMITAR_AUTH_ALB_ARN",
                 "SCIMITAR_AUTH_ALB_KEY_URL", "SCIMITAR_TLS_CERT", "SCIMITAR_TLS_KEY", "SCIMITAR_MAX_BODY_BYTES",
                 "SCIMITAR_TIMEOUTS_CONNECT", "SCIMITAR_TIMEOUTS_RESPONSE_HEADERS", "SCIMITAR_TIMEOUTS_IDLE",
-                "SCIMITAR_DRAIN_TIMEOUT");
+                "SCIMITAR_DRAIN_TIMEOUT", "SCIMITAR_FEED_URLS", "SCIMITAR_FEED_TOKEN", "SCIMITAR_FEED_TOKEN_FILE",
+                "SCIMITAR_FEED_MAX_STALENESS");
     }
 
     @Test

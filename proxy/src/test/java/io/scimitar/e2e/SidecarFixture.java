@@ -140,7 +140,7 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
             }
             var config = new ConfigLoader(env).load(Optional.empty(), Profile.PROXY);
             sidecar = new SidecarLauncher(ReceiverLauncher::openJdbc).start(config, List.of());
-            scim = new ScimClient(sidecar.receiver().scimUrl(), SCIM_TOKEN);
+            scim = new ScimClient(sidecar.receiver().orElseThrow().scimUrl(), SCIM_TOKEN);
             provision();
             awaitReady();
             return this;

@@ -363,6 +363,21 @@ class AccessDeciderTest {
         assertThat(staleAware.decide(headers, "GET", "/api/things")).isEqualTo(allowed);
     }
 
+    @Test
+    void aUserAStaleDirectoryDoesNotKnowIsUnavailableRatherThanUnknown() {
+        AtomicBoolean stale = new AtomicBoolean(true);
+        AccessDecider staleAware = new AccessDecider(policy::get, authenticator, directory, stale::get);
+        RequestHeaders stranger = bearer("nobody-yet@example.com");
+
+        Decision refused = staleAware.decide(stranger, "GET", "/api/things");
+        assertThat(refused.reason()).isEqualTo(Decision.Reason.STALE_DIRECTORY);
+        assertThat(refused.reason().status()).isEqualTo(503);
+        assertThat(refused.user()).isEmpty();
+
+        stale.set(false);
+        assertThat(staleAware.decide(stranger, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.UNKNOWN_USER);
+    }
+
     private Decision decide(RequestHeaders headers, String method, String path) {
         return decider.decide(headers, method, path);
     }
