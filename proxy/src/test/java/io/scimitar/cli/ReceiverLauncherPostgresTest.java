@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +72,7 @@ class ReceiverLauncherPostgresTest {
                 if (System.nanoTime() > deadline) {
                     fail("receiver B never saw the user: " + found.body());
                 }
-                TimeUnit.MILLISECONDS.sleep(20);
+                Thread.onSpinWait();
             }
             assertThat(found.statusCode()).isEqualTo(200);
             assertThat(found.body()).contains("ada@example.com");
