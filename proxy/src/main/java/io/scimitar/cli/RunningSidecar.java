@@ -2,6 +2,7 @@ package io.scimitar.cli;
 
 import io.scimitar.admin.AdminServer;
 import io.scimitar.config.SidecarConfig;
+import io.scimitar.index.DirectoryIndex;
 import io.scimitar.listen.SidecarServer;
 import java.net.URI;
 import java.util.Deque;
@@ -20,20 +21,30 @@ public final class RunningSidecar implements Scimitar.Service {
 
     private final Optional<RunningReceiver> receiver;
     private final List<URI> feedUrls;
+    private final DirectoryIndex directory;
     private final SidecarServer server;
     private final AdminServer admin;
     private final SidecarConfig config;
     private final Deque<AutoCloseable> started;
     private boolean closed;
 
-    RunningSidecar(Optional<RunningReceiver> receiver, List<URI> feedUrls, SidecarServer server, AdminServer admin,
-            SidecarConfig config, Deque<AutoCloseable> started) {
+    RunningSidecar(Optional<RunningReceiver> receiver, List<URI> feedUrls, DirectoryIndex directory,
+            SidecarServer server, AdminServer admin, SidecarConfig config, Deque<AutoCloseable> started) {
         this.receiver = receiver;
         this.feedUrls = List.copyOf(feedUrls);
+        this.directory = directory;
         this.server = server;
         this.admin = admin;
         this.config = config;
         this.started = started;
+    }
+
+    /**
+     * The directory this sidecar decides from (the embedded receiver's, or the one the feed keeps),
+     * for tools that watch it change, such as the revocation benchmark.
+     */
+    public DirectoryIndex directory() {
+        return directory;
     }
 
     /** The sidecar listener's port. */

@@ -166,8 +166,8 @@ public final class SidecarLauncher {
             AdminServer admin = new AdminServer(sidecar.adminListen().host(), sidecar.adminListen().port(), checks,
                     registry, new DecisionExplainer(decider, index, new PathNormalizer())).start();
             started.push(admin);
-            return new RunningSidecar(receiver, feedClient.map(FeedClient::receivers).orElse(List.of()), server, admin,
-                    sidecar, started);
+            return new RunningSidecar(receiver, feedClient.map(FeedClient::receivers).orElse(List.of()), index, server,
+                    admin, sidecar, started);
         } catch (RuntimeException e) {
             closeAll(started, e);
             throw e;
