@@ -1,5 +1,6 @@
 package io.scimitar.scim.feed;
 
+import io.scimitar.scim.Require;
 import io.scimitar.scim.http.BearerTokens;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,29 +29,17 @@ public record FeedSettings(
 
     public FeedSettings {
         Objects.requireNonNull(tokens, "tokens");
-        requirePositive("heartbeat", heartbeat);
-        requirePositive("stallTimeout", stallTimeout);
-        requirePositive("maxPendingLines", maxPendingLines);
-        requirePositive("backlogPage", backlogPage);
-        requirePositive("maxSnapshots", maxSnapshots);
+        Require.positive("heartbeat", heartbeat);
+        Require.positive("stallTimeout", stallTimeout);
+        Require.positive("maxPendingLines", maxPendingLines);
+        Require.positive("backlogPage", backlogPage);
+        Require.positive("maxSnapshots", maxSnapshots);
     }
 
     public static Builder builder(BearerTokens tokens) {
         return new Builder(tokens);
     }
 
-    private static void requirePositive(String name, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + ": expected a positive number, got " + value);
-        }
-    }
-
-    private static void requirePositive(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + ": expected a positive duration, got " + value);
-        }
-    }
 
     /** Builder with the protocol's defaults: 5 s heartbeats, 10,000 pending lines, 4 snapshots at once. */
     public static final class Builder {

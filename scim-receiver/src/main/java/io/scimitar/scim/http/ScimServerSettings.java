@@ -1,5 +1,6 @@
 package io.scimitar.scim.http;
 
+import io.scimitar.scim.Require;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,13 +51,13 @@ public record ScimServerSettings(
         }
         basePath = normalizeBasePath(basePath);
         publicBaseUrl.ifPresent(ScimServerSettings::checkPublicBaseUrl);
-        requirePositive("maxBodyBytes", maxBodyBytes);
-        requirePositive("maxInitialLineLength", maxInitialLineLength);
-        requirePositive("maxHeaderSize", maxHeaderSize);
-        requirePositive("blockingThreads", blockingThreads);
-        requirePositive("maxResults", maxResults);
-        requirePositive("requestTimeout", requestTimeout);
-        requirePositive("idleTimeout", idleTimeout);
+        Require.positive("maxBodyBytes", maxBodyBytes);
+        Require.positive("maxInitialLineLength", maxInitialLineLength);
+        Require.positive("maxHeaderSize", maxHeaderSize);
+        Require.positive("blockingThreads", blockingThreads);
+        Require.positive("maxResults", maxResults);
+        Require.positive("requestTimeout", requestTimeout);
+        Require.positive("idleTimeout", idleTimeout);
     }
 
     public static Builder builder(BearerTokens tokens) {
@@ -92,18 +93,6 @@ public record ScimServerSettings(
         }
     }
 
-    private static void requirePositive(String name, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + ": expected a positive number, got " + value);
-        }
-    }
-
-    private static void requirePositive(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + ": expected a positive duration, got " + value);
-        }
-    }
 
     /** Builder with the defaults: all interfaces, port 8080, {@code /scim/v2}, 1 MiB bodies. */
     public static final class Builder {
