@@ -10,6 +10,7 @@ import io.scimitar.cli.RunningSidecar;
 import io.scimitar.feed.Await;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.scim.store.PostgresServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ class FleetFailureTest {
     private static final Duration BOUND = Duration.ofSeconds(20);
 
     @TempDir
-    java.nio.file.Path dir;
+    Path dir;
 
     private final List<AutoCloseable> receivers = new ArrayList<>();
     private FleetSidecars fleet;
