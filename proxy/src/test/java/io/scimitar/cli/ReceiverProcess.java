@@ -13,20 +13,28 @@ import java.util.regex.Pattern;
  * A receiver in a child JVM, started with the test's class path exactly as {@code scimitar receiver}
  * runs from the jar, for tests that need a real process (to kill it, or to read its logs).
  */
-record ReceiverProcess(Process process, String url, long directoryVersion) {
+public record ReceiverProcess(Process process, String url, long directoryVersion) {
 
     private static final Pattern READY = Pattern.compile("ready: SCIM at (http://\\S+/scim/v2) .*directory version (\\d+)");
 
     /** Starts the receiver on a free loopback port over the SQLite file {@code db}; returns once it is ready. */
     static ReceiverProcess start(Path db, String token, ProcessBuilder.Redirect stderr) throws IOException {
+        return start(Map.of("SCIMITAR_STORE", "sqlite:" + db, "SCIMITAR_SCIM_TOKEN", token), stderr);
+    }
+
+    /**
+     * Starts the receiver configured by {@code env} (its {@code SCIMITAR_*} keys; the listener
+     * defaults to a free loopback port); returns once it is ready.
+     */
+    public static ReceiverProcess start(Map<String, String> scimitarEnv, ProcessBuilder.Redirect stderr)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Scimitar.class.getName(), "receiver");
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("SCIMITAR_"));
         env.put("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0");
-        env.put("SCIMITAR_STORE", "sqlite:" + db);
-        env.put("SCIMITAR_SCIM_TOKEN", token);
+        env.putAll(scimitarEnv);
         builder.redirectError(stderr);
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

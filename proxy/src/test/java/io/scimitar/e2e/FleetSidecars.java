@@ -1,0 +1,149 @@
+package io.scimitar.e2e;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import io.scimitar.authn.KeyServer;
+import io.scimitar.authn.Tokens;
+import io.scimitar.cli.ReceiverLauncher;
+import io.scimitar.cli.RunningReceiver;
+import io.scimitar.cli.RunningSidecar;
+import io.scimitar.cli.SidecarLauncher;
+import io.scimitar.config.ConfigLoader;
+import io.scimitar.config.Profile;
+import io.scimitar.index.DirectoryGroup;
+import io.scimitar.index.MembershipIndex;
+import io.scimitar.testing.RawClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The parts around a fleet for its failure tests: an upstream app, an identity provider, and
+ * sidecars in feed mode started through {@link SidecarLauncher} as {@code scimitar proxy} starts
+ * them; with requests signed for any user and the directory a sidecar holds, written out so that two
+ * directories can be compared whatever their group ordinals.
+ */
+final class FleetSidecars implements AutoCloseable {
+
+    static final String SCIM_TOKEN = "fleet-scim-token-0123456789abcdef";
+    static final String FEED_TOKEN = "fleet-feed-token-0123456789abcdef";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final RSAKey key = Tokens.rsa("fleet-failure-key");
+    private final List<RunningSidecar> started = new ArrayList<>();
+    private final Path policy;
+    private final RecordingApp app;
+    private final KeyServer idp;
+
+    FleetSidecars(Path dir) throws IOException {
+        policy = Files.writeString(dir.resolve("policy.yaml"), SidecarFixture.POLICY);
+        app = new RecordingApp();
+        idp = new KeyServer();
+        idp.publish(List.of(key));
+    }
+
+    /** A receiver in this JVM on {@code store}, listening at {@code listen} (e.g. {@code 127.0.0.1:0}). */
+    static RunningReceiver receiver(String store, String listen) {
+        var config = new ConfigLoader(Map.of("SCIMITAR_SCIM_LISTEN", listen, "SCIMITAR_SCIM_TOKEN", SCIM_TOKEN,
+                "SCIMITAR_FEED_TOKEN", FEED_TOKEN, "SCIMITAR_STORE", store)).load(Optional.empty(), Profile.RECEIVER);
+        return new ReceiverLauncher(ReceiverLauncher::openJdbc).start(config, List.of());
+    }
+
+    /** A sidecar following {@code feedUrls} (receivers' base URLs, in the order it tries them). */
+    RunningSidecar start(List<String> feedUrls, Map<String, String> overrides) {
+        var env = new HashMap<String, String>();
+        env.put("SCIMITAR_LISTEN", "127.0.0.1:0");
+        env.put("SCIMITAR_ADMIN_LISTEN", "127.0.0.1:0");
+        env.put("SCIMITAR_UPSTREAM", "http://127.0.0.1:" + app.port());
+        env.put("SCIMITAR_POLICY", policy.toString());
+        env.put("SCIMITAR_AUTH_JWKS_URL", idp.jwksUrl().toString());
+        env.put("SCIMITAR_AUTH_ISSUER", Tokens.ISSUER);
+        env.put("SCIMITAR_AUTH_AUDIENCE", Tokens.AUDIENCE);
+        env.put("SCIMITAR_FEED_URLS", String.join(",", feedUrls));
+        env.put("SCIMITAR_FEED_TOKEN", FEED_TOKEN);
+        env.putAll(overrides);
+        var config = new ConfigLoader(env).load(Optional.empty(), Profile.PROXY);
+        RunningSidecar sidecar = new SidecarLauncher(ReceiverLauncher::openJdbc).start(config, List.of());
+        started.add(sidecar);
+        return sidecar;
+    }
+
+    /** A GET of a route allowed to role engineers (group eng), as the user with this email. */
+    String request(String email) {
+        String token = Tokens.sign(key, Tokens.claims(Instant.now()).claim("email", email).build());
+        return RawClient.get("/api/things", List.of("Authorization: Bearer " + token));
+    }
+
+    /** The status {@code sidecar} answers {@code request} with. */
+    static int answer(RunningSidecar sidecar, String request) {
+        try (var client = new RawClient(sidecar.port())) {
+            return client.exchange(request).status();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The sidecar's {@code /readyz} answer, as status and body. */
+    HttpResponse<String> readyz(RunningSidecar sidecar) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(sidecar.adminUrl() + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Every user (active flag, groups by name) and group of {@code index}, one sorted line each, and its version. */
+    static List<String> contents(MembershipIndex index) {
+        var lines = new TreeSet<String>();
+        index.forEachUser(user -> {
+            var groups = new TreeSet<String>();
+            for (int ordinal : user.groupOrdinals()) {
+                groups.add(index.displayName(ordinal));
+            }
+            lines.add("user " + user.id() + " " + user.userName() + " active=" + user.active() + " groups=" + groups);
+        });
+        index.forEachGroup((DirectoryGroup group) -> lines.add("group " + group.id() + " " + group.displayName()
+                + " members=" + group.memberCount()));
+        var all = new ArrayList<String>();
+        all.add("version " + index.version());
+        all.addAll(lines);
+        return all;
+    }
+
+    /** A loopback port free right now, for a receiver that must come back at the same URL. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The feed's base URL of a receiver whose SCIM endpoints are at {@code scimUrl}. */
+    static String base(String scimUrl) {
+        return scimUrl.substring(0, scimUrl.length() - "/scim/v2".length());
+    }
+
+    @Override
+    public void close() {
+        started.forEach(RunningSidecar::close);
+        idp.close();
+        app.close();
+    }
+}
