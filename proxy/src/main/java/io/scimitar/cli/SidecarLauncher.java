@@ -36,6 +36,7 @@ import io.scimitar.listen.PathNormalizer;
 import io.scimitar.listen.SidecarServer;
 import io.scimitar.listen.SidecarSettings;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -43,6 +44,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires the sidecar from a validated configuration: the membership index, following either the
@@ -57,6 +60,10 @@ public final class SidecarLauncher {
     static final int MAX_HEADER_BYTES = 64 * 1024;
     /** Idle keep-alive connections to the app kept per event loop. */
     static final int MAX_IDLE_UPSTREAM_PER_LOOP = 64;
+
+    /** Below three heartbeats, a healthy feed's directory turns stale between two of them. */
+    static final Duration LOW_STALENESS_BOUND = Duration.ofSeconds(15);
+    private static final Logger LOG = LoggerFactory.getLogger(SidecarLauncher.class);
 
     private final DirectoryOpener directories;
 
@@ -106,6 +113,11 @@ public final class SidecarLauncher {
             } else {
                 // Empty and stale until the first snapshot: protected routes answer 503, /readyz is not ready.
                 index = new DirectoryIndex(MembershipIndex.empty(userKey));
+                if (feed.maxStaleness().compareTo(LOW_STALENESS_BOUND) < 0) {
+                    LOG.atWarn().setMessage("the staleness bound is close to the receivers' heartbeat (every 5 s):"
+                            + " the directory will flip between stale and current").addKeyValue("event", "feed_staleness_bound_low")
+                            .addKeyValue("max_staleness_ms", feed.maxStaleness().toMillis()).log();
+                }
                 FeedClient client = FeedClient.builder(feed.urls(), index, feedToken(feed))
                         .maxStaleness(feed.maxStaleness())
                         .build()
