@@ -116,11 +116,12 @@ class FleetFailureTest {
                 RunningSidecar sidecar = sidecars.get(i);
                 assertThat(FleetSidecars.contents(sidecar.directory().current())).as("sidecar %d", i)
                         .isEqualTo(expected);
-                // One snapshot (of the empty directory), then each change once, in order: nothing missed or repeated.
+                // Each change once, in order: nothing missed or repeated.
                 assertThat(applied.get(i)).as("sidecar %d's swaps", i).filteredOn(s -> !s.startsWith("reset"))
                         .containsExactlyElementsOf(changes);
+                // The first snapshot (version 0) may land before the listener was added; no other ever may.
                 assertThat(applied.get(i)).as("sidecar %d's swaps", i).filteredOn(s -> s.startsWith("reset"))
-                        .containsOnly("reset 0");
+                        .isSubsetOf("reset 0").doesNotHaveDuplicates();
                 assertThat(FleetSidecars.answer(sidecar, fleet.request("grace@example.com"))).isEqualTo(200);
                 assertThat(FleetSidecars.answer(sidecar, fleet.request("linus@example.com"))).isEqualTo(403);
             }

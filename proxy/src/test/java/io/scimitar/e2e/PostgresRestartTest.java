@@ -122,8 +122,9 @@ class PostgresRestartTest {
                         .isEqualTo(expected);
                 assertThat(applied.get(i)).as("sidecar %d's swaps", i).filteredOn(s -> !s.startsWith("reset"))
                         .containsExactlyElementsOf(changes);
+                // The first snapshot (version 0) may land before the listener was added; no other ever may.
                 assertThat(applied.get(i)).as("sidecar %d's swaps", i).filteredOn(s -> s.startsWith("reset"))
-                        .containsOnly("reset 0");
+                        .isSubsetOf("reset 0").doesNotHaveDuplicates();
                 assertThat(FleetSidecars.answer(sidecar, linusAsks)).isEqualTo(403);
                 assertThat(FleetSidecars.answer(sidecar, graceAsks)).isEqualTo(200);
             }
