@@ -25,6 +25,9 @@ public final class IndexBuilder {
     /** By ordinal: the group's JSON and its members' ids. */
     private final Map<Integer, ObjectNode> groups = new HashMap<>();
     private final Map<Integer, List<String>> members = new HashMap<>();
+    private String lastGroupId;   // the group of the previous membership, with its ordinal and member list
+    private int lastOrdinal;
+    private List<String> lastMembers;
     private boolean built;
 
     /** A builder for a first index: group ordinals from 0. */
@@ -75,14 +78,28 @@ public final class IndexBuilder {
      * naming a user or group not added before is skipped: the receiver never stores one.
      */
     public IndexBuilder member(String groupId, String memberId, String memberType) {
-        Integer ordinal = groupOrdinals.get(groupId);
+        // A snapshot sends a group's members together: the group is looked up once per run of them.
+        if (!groupId.equals(lastGroupId)) {
+            Integer ordinal = groupOrdinals.get(groupId);
+            if (ordinal == null) {
+                return this;
+            }
+            lastGroupId = groupId;
+            lastOrdinal = ordinal;
+            lastMembers = members.get(ordinal);
+        }
         ObjectNode user = users.get(memberId);
-        if (ordinal == null || user == null || "Group".equals(memberType)) {
+        if (user == null || "Group".equals(memberType)) {
             return this;
         }
-        if (groupsOfUser.computeIfAbsent(memberId, k -> new Ordinals()).add(ordinal)) {
+        Ordinals ordinals = groupsOfUser.get(memberId);
+        if (ordinals == null) {
+            ordinals = new Ordinals();
+            groupsOfUser.put(memberId, ordinals);
+        }
+        if (ordinals.add(lastOrdinal)) {
             // The user's own id instance: one String per user, however many groups it is in.
-            members.get(ordinal).add(user.path("id").asText());
+            lastMembers.add(user.path("id").asText());
         }
         return this;
     }
