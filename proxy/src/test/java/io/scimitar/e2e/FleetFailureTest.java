@@ -73,15 +73,8 @@ class FleetFailureTest {
         List<RunningSidecar> sidecars = new ArrayList<>();
         List<List<String>> applied = new ArrayList<>();
         for (int i = 0; i < SIDECARS; i++) {
-            RunningSidecar sidecar = fleet.start(urls, Map.of());
             List<String> seen = new CopyOnWriteArrayList<>();
-            // Every swap, in order: a snapshot as "reset V", a change as "V".
-            sidecar.directory().addListener(u -> {
-                if (u.changed()) {
-                    seen.add((u.everyUser() ? "reset " : "") + u.current().version());
-                }
-            });
-            sidecars.add(sidecar);
+            sidecars.add(fleet.startRecording(urls, seen));
             applied.add(seen);
         }
         for (RunningSidecar sidecar : sidecars) {

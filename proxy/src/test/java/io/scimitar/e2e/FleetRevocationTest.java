@@ -77,7 +77,7 @@ class FleetRevocationTest {
         env.put("SCIMITAR_AUTH_JWKS_URL", idp.jwksUrl().toString());
         env.put("SCIMITAR_AUTH_ISSUER", Tokens.ISSUER);
         env.put("SCIMITAR_AUTH_AUDIENCE", Tokens.AUDIENCE);
-        env.put("SCIMITAR_FEED_URLS", base(receiverA) + "," + base(receiverB));
+        env.put("SCIMITAR_FEED_URLS", FleetSidecars.base(receiverA.scimUrl()) + "," + FleetSidecars.base(receiverB.scimUrl()));
         env.put("SCIMITAR_FEED_TOKEN", FEED_TOKEN);
         var sidecarConfig = new ConfigLoader(env).load(Optional.empty(), Profile.PROXY);
         var launcher = new SidecarLauncher(ReceiverLauncher::openJdbc);
@@ -146,10 +146,5 @@ class FleetRevocationTest {
         try (var client = new RawClient(sidecar.port())) {
             return client.exchange(request).status();
         }
-    }
-
-    private static String base(RunningReceiver receiver) {
-        String scim = receiver.scimUrl();
-        return scim.substring(0, scim.length() - "/scim/v2".length());
     }
 }

@@ -81,6 +81,20 @@ final class FleetSidecars implements AutoCloseable {
     }
 
     /** A GET of a route allowed to role engineers (group eng), as the user with this email. */
+    /**
+     * Starts a sidecar following {@code feedUrls} and records every swap of its directory into
+     * {@code swaps}, in order: a snapshot as "reset V", a change as "V".
+     */
+    RunningSidecar startRecording(List<String> feedUrls, List<String> swaps) {
+        RunningSidecar sidecar = start(feedUrls, Map.of());
+        sidecar.directory().addListener(update -> {
+            if (update.changed()) {
+                swaps.add((update.everyUser() ? "reset " : "") + update.current().version());
+            }
+        });
+        return sidecar;
+    }
+
     String request(String email) {
         String token = Tokens.sign(key, Tokens.claims(Instant.now()).claim("email", email).build());
         return RawClient.get("/api/things", List.of("Authorization: Bearer " + token));

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -68,14 +67,8 @@ class PostgresRestartTest {
         List<RunningSidecar> sidecars = new ArrayList<>();
         List<List<String>> applied = new ArrayList<>();
         for (int i = 0; i < SIDECARS; i++) {
-            RunningSidecar sidecar = fleet.start(urls, Map.of());
             List<String> seen = new CopyOnWriteArrayList<>();
-            sidecar.directory().addListener(u -> {
-                if (u.changed()) {
-                    seen.add((u.everyUser() ? "reset " : "") + u.current().version());
-                }
-            });
-            sidecars.add(sidecar);
+            sidecars.add(fleet.startRecording(urls, seen));
             applied.add(seen);
         }
         var scimA = new ScimClient(a.scimUrl(), SCIM_TOKEN);
