@@ -10,6 +10,7 @@ import io.scimitar.config.ConfigLoader;
 import io.scimitar.config.Profile;
 import io.scimitar.demo.DemoIdentityProvider;
 import io.scimitar.demo.SampleApp;
+import io.scimitar.feed.SnapshotReader;
 import io.scimitar.index.IndexBuilder;
 import io.scimitar.index.MembershipIndex;
 import io.scimitar.index.UserKey;
@@ -320,29 +321,9 @@ public final class SnapshotScale {
      * into an {@link IndexBuilder}), without the receiver: the client's share of the load time.
      */
     private static MembershipIndex build(byte[] gzipped) throws IOException {
-        IndexBuilder builder = new IndexBuilder(UserKey.forAttribute("userName"));
-        long version = -1;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(new java.io.ByteArrayInputStream(gzipped), 8192), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                ObjectNode json = (ObjectNode) Json.MAPPER.readTree(line);
-                switch (json.path("type").asText()) {
-                    case "snapshot" -> version = json.path("version").asLong();
-                    case "user" -> builder.user((ObjectNode) json.get("user"));
-                    case "group" -> builder.group((ObjectNode) json.get("group"));
-                    case "members" -> {
-                        String groupId = json.path("groupId").asText();
-                        for (JsonNode member : json.get("members")) {
-                            builder.member(groupId, member.path("id").asText(), member.path("type").asText());
-                        }
-                    }
-                    case "end" -> {
-                    }
-                    default -> throw new IllegalStateException("unexpected snapshot line " + line);
-                }
-            }
+        try (var body = new GZIPInputStream(new java.io.ByteArrayInputStream(gzipped), 64 * 1024)) {
+            return SnapshotReader.read(body, new IndexBuilder(UserKey.forAttribute("userName")));
         }
-        return builder.build(version);
     }
 
     private static MembershipIndex awaitLoaded(RunningSidecar sidecar, Counts expected) {

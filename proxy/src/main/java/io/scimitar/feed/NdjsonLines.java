@@ -1,5 +1,6 @@
 package io.scimitar.feed;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -52,28 +53,52 @@ final class NdjsonLines {
      *     ends in the middle of a line
      */
     Optional<ObjectNode> next() throws IOException {
+        int length = nextLine();
+        if (length < 0) {
+            return Optional.empty();
+        }
+        JsonNode node;
+        try {
+            node = READER.readTree(line, 0, length);
+        } catch (IOException e) {
+            throw notJson(lineNumber, e);
+        }
+        if (node instanceof ObjectNode object) {
+            return Optional.of(object);
+        }
+        throw new FeedProtocolException("line " + lineNumber + " is not a JSON object");
+    }
+
+    /**
+     * The next non-blank line as a parser over its bytes (valid until the next call), for a reader
+     * that takes a line apart without building its whole tree; null at the end of the stream. The
+     * parser refuses duplicate keys as {@link #next()} does; that the line holds exactly one
+     * object is the caller's to check.
+     */
+    JsonParser nextParser() throws IOException {
+        int length = nextLine();
+        return length < 0 ? null : READER.createParser(line, 0, length);
+    }
+
+    /** The reason a line could not be parsed, its number and the parser's first line of explanation. */
+    static FeedProtocolException notJson(long number, IOException e) {
+        return new FeedProtocolException("line " + number + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+
+    /** Reads up to the next non-blank line into {@link #line}, counting it; its length, or -1 at the end. */
+    private int nextLine() throws IOException {
         while (true) {
             int length = readLine();
             if (length < 0) {
-                return Optional.empty();
+                return -1;
             }
             lineNumber++;
             if (length > 0 && line[length - 1] == '\r') {
                 length--;
             }
-            if (isBlank(length)) {
-                continue;
+            if (!isBlank(length)) {
+                return length;
             }
-            JsonNode node;
-            try {
-                node = READER.readTree(line, 0, length);
-            } catch (IOException e) {
-                throw new FeedProtocolException("line " + lineNumber + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-            }
-            if (node instanceof ObjectNode object) {
-                return Optional.of(object);
-            }
-            throw new FeedProtocolException("line " + lineNumber + " is not a JSON object");
         }
     }
 

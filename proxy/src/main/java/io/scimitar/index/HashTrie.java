@@ -38,23 +38,36 @@ final class HashTrie<K, V> {
      * 2,000,000 memberships this way allocates each node once instead of copying a path per key.
      */
     static <K, V> HashTrie<K, V> of(Map<K, V> entries) {
-        int n = entries.size();
+        Object[] keys = new Object[entries.size()];
+        Object[] values = new Object[keys.length];
+        int i = 0;
+        for (Map.Entry<K, V> e : entries.entrySet()) {
+            keys[i] = e.getKey();
+            values[i] = e.getValue();
+            i++;
+        }
+        return of(keys, values);
+    }
+
+    /**
+     * The set of {@code keys} as a map from each key to itself (a group's members), built as
+     * {@link #of(Map)}; the keys must be distinct.
+     */
+    static <K> HashTrie<K, K> ofKeys(K[] keys) {
+        return of(keys, keys);
+    }
+
+    private static <K, V> HashTrie<K, V> of(Object[] keys, Object[] values) {
+        int n = keys.length;
         if (n == 0) {
             return empty();
         }
-        Object[] keys = new Object[n];
-        Object[] values = new Object[n];
         int[] hashes = new int[n];
-        int i = 0;
-        for (Map.Entry<K, V> e : entries.entrySet()) {
-            keys[i] = Objects.requireNonNull(e.getKey(), "key");
-            values[i] = Objects.requireNonNull(e.getValue(), "value");
-            hashes[i] = hash(e.getKey());
-            i++;
-        }
         int[] order = new int[n];
-        for (int j = 0; j < n; j++) {
-            order[j] = j;
+        for (int i = 0; i < n; i++) {
+            hashes[i] = hash(Objects.requireNonNull(keys[i], "key"));
+            Objects.requireNonNull(values[i], "value");
+            order[i] = i;
         }
         return new HashTrie<>(build(0, order, 0, n, keys, values, hashes), n);
     }

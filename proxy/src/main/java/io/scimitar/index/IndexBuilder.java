@@ -2,32 +2,31 @@ package io.scimitar.index;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimitar.scim.store.ChangeEvent;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a {@link MembershipIndex} from a snapshot in one pass: users, then groups, then
- * memberships, in any order within each kind. It collects into plain maps and growable int arrays
- * and builds each persistent structure once at the end, so 2,000,000 memberships cost two ints'
- * worth of work each rather than a copied trie path. Not thread-safe; use once.
+ * Builds a {@link MembershipIndex} from a snapshot in one pass. Memberships arrive either with
+ * their user ({@link #user(ObjectNode, List)}, after the groups: the feed's snapshot) or one by one
+ * ({@link #member}, after users and groups: a store's tables). Either way they are collected as
+ * each user's group ordinals, and each persistent structure (the users, each group's member set)
+ * is built once at the end, so 2,000,000 memberships cost an int each rather than a copied trie
+ * path. Not thread-safe; use once.
  */
 public final class IndexBuilder {
 
     private final UserKey userKey;
     private final MembershipIndex previous;
     private int nextOrdinal;
-    private final Map<String, ObjectNode> users = new HashMap<>();
-    private final Map<String, Ordinals> groupsOfUser = new HashMap<>();
+    /** By id: each user's JSON and the ordinals of its groups. */
+    private final Map<String, PendingUser> users = new HashMap<>();
     private final Map<String, Integer> groupOrdinals = new HashMap<>();
-    /** By ordinal: the group's JSON and its members' ids. */
+    /** By ordinal: the group's JSON. */
     private final Map<Integer, ObjectNode> groups = new HashMap<>();
-    private final Map<Integer, List<String>> members = new HashMap<>();
-    private String lastGroupId;   // the group of the previous membership, with its ordinal and member list
+    private String lastGroupId;   // the group of the previous membership, and its ordinal
     private int lastOrdinal;
-    private List<String> lastMembers;
     private boolean built;
 
     /** A builder for a first index: group ordinals from 0. */
@@ -47,10 +46,24 @@ public final class IndexBuilder {
         this.nextOrdinal = previous.nextOrdinal;
     }
 
-    /** Adds a stored SCIM user; adding the same id again replaces it. */
+    /** Adds a stored SCIM user; adding the same id again replaces it (and keeps its memberships). */
     public IndexBuilder user(ObjectNode user) {
-        String id = requireId(user, "user");
-        users.put(id, user);
+        pending(user);
+        return this;
+    }
+
+    /**
+     * Adds a stored SCIM user with the ids of the groups it is a direct member of. The groups are
+     * added before; an id naming no group added is skipped, as {@link #member} skips it.
+     */
+    public IndexBuilder user(ObjectNode user, List<String> groupIds) {
+        PendingUser pending = pending(user);
+        for (String groupId : groupIds) {
+            Integer ordinal = groupOrdinals.get(groupId);
+            if (ordinal != null) {
+                pending.addGroup(ordinal);
+            }
+        }
         return this;
     }
 
@@ -62,7 +75,6 @@ public final class IndexBuilder {
             Integer kept = previous == null ? null : previous.groupsById.get(id);
             ordinal = kept != null ? kept : nextOrdinal++;
             groupOrdinals.put(id, ordinal);
-            members.put(ordinal, new ArrayList<>());
         }
         groups.put(ordinal, group);
         return this;
@@ -78,7 +90,7 @@ public final class IndexBuilder {
      * naming a user or group not added before is skipped: the receiver never stores one.
      */
     public IndexBuilder member(String groupId, String memberId, String memberType) {
-        // A snapshot sends a group's members together: the group is looked up once per run of them.
+        // A store's rows come ordered by group: the group is looked up once per run of its members.
         if (!groupId.equals(lastGroupId)) {
             Integer ordinal = groupOrdinals.get(groupId);
             if (ordinal == null) {
@@ -86,20 +98,10 @@ public final class IndexBuilder {
             }
             lastGroupId = groupId;
             lastOrdinal = ordinal;
-            lastMembers = members.get(ordinal);
         }
-        ObjectNode user = users.get(memberId);
-        if (user == null || "Group".equals(memberType)) {
-            return this;
-        }
-        Ordinals ordinals = groupsOfUser.get(memberId);
-        if (ordinals == null) {
-            ordinals = new Ordinals();
-            groupsOfUser.put(memberId, ordinals);
-        }
-        if (ordinals.add(lastOrdinal)) {
-            // The user's own id instance: one String per user, however many groups it is in.
-            lastMembers.add(user.path("id").asText());
+        PendingUser user = users.get(memberId);
+        if (user != null && !"Group".equals(memberType)) {
+            user.addGroup(lastOrdinal);
         }
         return this;
     }
@@ -111,12 +113,28 @@ public final class IndexBuilder {
         built = true;
         Map<String, DirectoryUser> byId = new HashMap<>(users.size() * 2);
         KeyMap.Builder byKey = new KeyMap.Builder();
-        for (ObjectNode json : users.values()) {
-            Ordinals ordinals = groupsOfUser.get(json.path("id").asText());
-            DirectoryUser user = DirectoryUser.fromScim(json, userKey, ordinals == null ? new int[0] : ordinals.sorted());
+        int[] memberCounts = new int[nextOrdinal];
+        for (PendingUser pending : users.values()) {
+            DirectoryUser user = DirectoryUser.fromScim(pending.json, userKey, pending.sortedGroups());
             byId.put(user.id(), user);
             for (String key : user.keys()) {
                 byKey.add(key, user.id());
+            }
+            for (int i = 0; i < user.groupCount(); i++) {
+                memberCounts[user.groupOrdinal(i)]++;
+            }
+        }
+        // Each group's members, from the users' ordinals: the user's own id instance, one String
+        // per user however many groups it is in.
+        String[][] members = new String[nextOrdinal][];
+        for (int ordinal = 0; ordinal < nextOrdinal; ordinal++) {
+            members[ordinal] = new String[memberCounts[ordinal]];
+        }
+        int[] filled = new int[nextOrdinal];
+        for (DirectoryUser user : byId.values()) {
+            for (int i = 0; i < user.groupCount(); i++) {
+                int ordinal = user.groupOrdinal(i);
+                members[ordinal][filled[ordinal]++] = user.id();
             }
         }
         GroupEntry[] entries = new GroupEntry[nextOrdinal];
@@ -125,12 +143,7 @@ public final class IndexBuilder {
         KeyMap.Builder byExternalId = new KeyMap.Builder();
         for (Map.Entry<Integer, ObjectNode> group : groups.entrySet()) {
             int ordinal = group.getKey();
-            List<String> ids = members.get(ordinal);
-            Map<String, String> set = new HashMap<>(ids.size() * 2);
-            for (String memberId : ids) {
-                set.put(memberId, memberId);
-            }
-            GroupEntry entry = GroupEntry.fromScim(group.getValue(), HashTrie.of(set));
+            GroupEntry entry = GroupEntry.fromScim(group.getValue(), HashTrie.ofKeys(members[ordinal]));
             entries[ordinal] = entry;
             groupsById.put(entry.id(), ordinal);
             byDisplayName.add(entry.displayNameKey(), entry.id());
@@ -142,6 +155,18 @@ public final class IndexBuilder {
                 HashTrie.of(groupsById), byDisplayName.build(), byExternalId.build(), nextOrdinal);
     }
 
+    private PendingUser pending(ObjectNode user) {
+        String id = requireId(user, "user");
+        PendingUser known = users.get(id);
+        if (known == null) {
+            known = new PendingUser(id, user);
+            users.put(id, known);
+        } else {
+            known.json = user;
+        }
+        return known;
+    }
+
     /** The resource's id; a resource without one is malformed input, refused with the resource in the message. */
     static String requireId(ObjectNode resource, String kind) {
         var id = resource.get("id");
@@ -151,26 +176,39 @@ public final class IndexBuilder {
         return id.textValue();
     }
 
-    /** A growable set of small ints; users are in tens of groups, so a linear check beats hashing. */
-    private static final class Ordinals {
-        private int[] values = new int[4];
+    /**
+     * A user being collected: its JSON and the ordinals of its groups, a growable set of small ints
+     * (users are in tens of groups, so a linear check beats hashing).
+     */
+    private static final class PendingUser {
+        private static final int[] NONE = new int[0];
+
+        final String id;
+        ObjectNode json;
+        private int[] groups = NONE;
         private int size;
 
-        boolean add(int ordinal) {
+        PendingUser(String id, ObjectNode json) {
+            this.id = id;
+            this.json = json;
+        }
+
+        /** Adds the group's ordinal; false when the user was already in it. */
+        boolean addGroup(int ordinal) {
             for (int i = 0; i < size; i++) {
-                if (values[i] == ordinal) {
+                if (groups[i] == ordinal) {
                     return false;
                 }
             }
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
+            if (size == groups.length) {
+                groups = Arrays.copyOf(groups, Math.max(4, size * 2));
             }
-            values[size++] = ordinal;
+            groups[size++] = ordinal;
             return true;
         }
 
-        int[] sorted() {
-            int[] result = Arrays.copyOf(values, size);
+        int[] sortedGroups() {
+            int[] result = Arrays.copyOf(groups, size);
             Arrays.sort(result);
             return result;
         }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.scimitar.scim.json.Json;
 import io.scimitar.scim.store.Change;
 import io.scimitar.scim.store.ChangeCodec;
+import io.scimitar.scim.feed.SnapshotEncoder;
 import io.scimitar.scim.store.JdbcStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -147,70 +148,21 @@ public final class TestFeedServer implements AutoCloseable {
             String acceptEncoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
             boolean gzip = acceptEncoding != null && acceptEncoding.contains("gzip");
             served.add(new Served(exchange.getRequestURI().toString(), 200, gzip));
-            JdbcStore.Snapshot snapshot = store.snapshot();
             exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
-            exchange.getResponseHeaders().add("X-Scimitar-Version", Long.toString(snapshot.version()));
             if (gzip) {
                 exchange.getResponseHeaders().add("Content-Encoding", "gzip");
             }
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = gzip ? new GZIPOutputStream(exchange.getResponseBody(), 8192)
                     : exchange.getResponseBody()) {
-                writeSnapshot(snapshot, out);
+                // The receiver's own encoder, so this stand-in speaks the real wire form.
+                var encoder = new SnapshotEncoder(out, version -> { });
+                store.streamSnapshot(encoder);
+                if (!truncateNextSnapshot.compareAndSet(true, false)) {
+                    encoder.finish();
+                }
             }
         }
-    }
-
-    private void writeSnapshot(JdbcStore.Snapshot snapshot, OutputStream out) throws IOException {
-        line(out, Json.object().put("type", "snapshot").put("version", snapshot.version()));
-        for (ObjectNode user : snapshot.users()) {
-            ObjectNode line = Json.object().put("type", "user");
-            line.set("user", sidecarUser(user));
-            line(out, line);
-        }
-        if (truncateNextSnapshot.compareAndSet(true, false)) {
-            return;
-        }
-        for (ObjectNode group : snapshot.groups()) {
-            ObjectNode slim = Json.object().put("id", group.path("id").asText())
-                    .put("displayName", group.path("displayName").asText());
-            if (group.hasNonNull("externalId")) {
-                slim.put("externalId", group.get("externalId").asText());
-            }
-            ObjectNode line = Json.object().put("type", "group");
-            line.set("group", slim);
-            line(out, line);
-        }
-        Map<String, List<JdbcStore.Membership>> byGroup = new LinkedHashMap<>();
-        snapshot.memberships().forEach(m -> byGroup.computeIfAbsent(m.groupId(), k -> new ArrayList<>()).add(m));
-        for (var group : byGroup.entrySet()) {
-            List<JdbcStore.Membership> members = group.getValue();
-            for (int from = 0; from < members.size(); from += 1_000) {
-                ObjectNode line = Json.object().put("type", "members").put("groupId", group.getKey());
-                ArrayNode array = line.putArray("members");
-                members.subList(from, Math.min(members.size(), from + 1_000))
-                        .forEach(m -> array.addObject().put("id", m.member().id()).put("type", m.member().type()));
-                line(out, line);
-            }
-        }
-        line(out, Json.object().put("type", "end").put("version", snapshot.version())
-                .put("users", snapshot.users().size()).put("groups", snapshot.groups().size())
-                .put("memberships", snapshot.memberships().size()));
-    }
-
-    /** Only the attributes a sidecar matches on, as the protocol sends them. */
-    private static ObjectNode sidecarUser(ObjectNode user) {
-        ObjectNode slim = Json.object().put("id", user.path("id").asText())
-                .put("userName", user.path("userName").asText());
-        if (user.hasNonNull("externalId")) {
-            slim.put("externalId", user.get("externalId").asText());
-        }
-        ArrayNode emails = slim.putArray("emails");
-        for (JsonNode email : user.path("emails")) {
-            emails.addObject().put("value", email.path("value").asText());
-        }
-        slim.put("active", !user.has("active") || user.get("active").asBoolean());
-        return slim;
     }
 
     private void changes(HttpExchange exchange) throws IOException {

@@ -5,36 +5,30 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimitar.scim.json.Json;
-import io.scimitar.scim.store.ChangeEvent;
 import io.scimitar.scim.store.JdbcStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Writes the snapshot's NDJSON lines (docs/feed.md) as the store hands it rows: users and groups
- * with only the attributes a sidecar matches on, members grouped per group at most
- * {@link #MEMBERS_PER_LINE} to a line, then the {@code end} line with the counts. Runs on a
- * blocking thread; holds at most one line's worth of members.
+ * Writes the snapshot's NDJSON lines (docs/feed.md) as the store hands it rows: groups, then users
+ * each with the ids of its groups, both with only the attributes a sidecar matches on, then the
+ * {@code end} line with the counts. Runs on a blocking thread; holds one line at a time. Public so
+ * that a stand-in feed server in tests speaks exactly this wire form.
  */
-final class SnapshotEncoder implements JdbcStore.SnapshotVisitor {
-
-    static final int MEMBERS_PER_LINE = 1_000;
+public final class SnapshotEncoder implements JdbcStore.SnapshotVisitor {
 
     private final JsonGenerator json;
     private final LongConsumer onVersion;
-    private final List<ChangeEvent.Member> members = new ArrayList<>(MEMBERS_PER_LINE);
-    private String membersOf;
     private long version = -1;
     private long users;
     private long groups;
     private long memberships;
 
     /** @param onVersion told the version before the first line is written (it goes in a response header) */
-    SnapshotEncoder(OutputStream out, LongConsumer onVersion) {
+    public SnapshotEncoder(OutputStream out, LongConsumer onVersion) {
         try {
             this.json = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)
                     .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -57,7 +51,20 @@ final class SnapshotEncoder implements JdbcStore.SnapshotVisitor {
     }
 
     @Override
-    public void user(ObjectNode user) {
+    public void group(ObjectNode group) {
+        groups++;
+        line(() -> {
+            json.writeStringField("type", "group");
+            json.writeObjectFieldStart("group");
+            json.writeStringField("id", group.path("id").asText());
+            json.writeStringField("displayName", group.path("displayName").asText());
+            text(group, "externalId");
+            json.writeEndObject();
+        });
+    }
+
+    @Override
+    public void user(ObjectNode user, List<String> groupIds) {
         users++;
         line(() -> {
             json.writeStringField("type", "user");
@@ -80,35 +87,17 @@ final class SnapshotEncoder implements JdbcStore.SnapshotVisitor {
             // RFC 7643 §4.1.1 leaves active's default open; here, as everywhere in Scimitar, absent means active.
             json.writeBooleanField("active", user.path("active").asBoolean(true));
             json.writeEndObject();
+            json.writeArrayFieldStart("groups");
+            for (String groupId : groupIds) {
+                json.writeString(groupId);
+            }
+            json.writeEndArray();
         });
+        memberships += groupIds.size();
     }
 
-    @Override
-    public void group(ObjectNode group) {
-        groups++;
-        line(() -> {
-            json.writeStringField("type", "group");
-            json.writeObjectFieldStart("group");
-            json.writeStringField("id", group.path("id").asText());
-            json.writeStringField("displayName", group.path("displayName").asText());
-            text(group, "externalId");
-            json.writeEndObject();
-        });
-    }
-
-    @Override
-    public void membership(String groupId, ChangeEvent.Member member) {
-        memberships++;
-        if (!groupId.equals(membersOf) || members.size() == MEMBERS_PER_LINE) {
-            writeMembers();
-            membersOf = groupId;
-        }
-        members.add(member);
-    }
-
-    /** The last members and the {@code end} line; the snapshot is complete once this returns. */
-    void finish() {
-        writeMembers();
+    /** The {@code end} line; the snapshot is complete once this returns. */
+    public void finish() {
         line(() -> {
             json.writeStringField("type", "end");
             json.writeNumberField("version", version);
@@ -133,25 +122,6 @@ final class SnapshotEncoder implements JdbcStore.SnapshotVisitor {
 
     long memberships() {
         return memberships;
-    }
-
-    private void writeMembers() {
-        if (members.isEmpty()) {
-            return;
-        }
-        line(() -> {
-            json.writeStringField("type", "members");
-            json.writeStringField("groupId", membersOf);
-            json.writeArrayFieldStart("members");
-            for (ChangeEvent.Member m : members) {
-                json.writeStartObject();
-                json.writeStringField("id", m.id());
-                json.writeStringField("type", m.type());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        });
-        members.clear();
     }
 
     private void text(ObjectNode resource, String attribute) throws IOException {

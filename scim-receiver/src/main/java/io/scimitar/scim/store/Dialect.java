@@ -8,8 +8,9 @@ import java.sql.Statement;
 /**
  * What differs between the SQL engines the {@link JdbcStore} runs on: connection settings, how a
  * write transaction starts (and so how writers are serialised), how other stores hear of a commit,
- * and how a unique-constraint violation is recognised. Everything else (the migrations in
- * {@code db/scimitar}, the queries) is shared SQL that both SQLite and PostgreSQL accept.
+ * how a unique-constraint violation is recognised, and how values aggregate into a JSON array.
+ * Everything else (the migrations in {@code db/scimitar}, the queries) is shared SQL that both
+ * SQLite and PostgreSQL accept.
  */
 public enum Dialect {
 
@@ -57,6 +58,11 @@ public enum Dialect {
             } catch (SQLException noTransaction) {
                 // "cannot rollback - no transaction is active": BEGIN itself failed, nothing to undo.
             }
+        }
+
+        @Override
+        String jsonArrayOf(String column) {
+            return "json_group_array(" + column + ")";
         }
 
         @Override
@@ -116,6 +122,11 @@ public enum Dialect {
         }
 
         @Override
+        String jsonArrayOf(String column) {
+            return "COALESCE(json_agg(" + column + "), '[]'::json)::text";
+        }
+
+        @Override
         boolean isUniqueViolation(SQLException e) {
             return "23505".equals(e.getSQLState());
         }
@@ -144,6 +155,9 @@ public enum Dialect {
     abstract void commit(Connection connection) throws SQLException;
 
     abstract void rollback(Connection connection) throws SQLException;
+
+    /** An aggregate of {@code column}'s values as a JSON array text, {@code []} when there are none. */
+    abstract String jsonArrayOf(String column);
 
     abstract boolean isUniqueViolation(SQLException e);
 

@@ -2,6 +2,7 @@ package io.scimitar.scim.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -254,12 +255,11 @@ public final class JdbcStore implements AutoCloseable {
     public interface SnapshotVisitor {
         void version(long version);
 
-        void user(ObjectNode user);
-
+        /** Every group comes before the first user. */
         void group(ObjectNode group);
 
-        /** One row of {@code group_members}; rows come ordered by group id, then member id. */
-        void membership(String groupId, ChangeEvent.Member member);
+        /** A user and the ids of the groups it is a direct member of (nested groups are not members here). */
+        void user(ObjectNode user, List<String> groupIds);
     }
 
     /**
@@ -278,20 +278,18 @@ public final class JdbcStore implements AutoCloseable {
                     visitor.version(maxVersion(connection));
                     try (Statement st = connection.createStatement()) {
                         st.setFetchSize(STREAM_FETCH_SIZE);
-                        try (ResultSet rs = st.executeQuery("SELECT resource FROM users ORDER BY id")) {
-                            while (rs.next()) {
-                                visitor.user(parseResource(rs.getString(1)));
-                            }
-                        }
                         try (ResultSet rs = st.executeQuery("SELECT resource FROM groups ORDER BY id")) {
                             while (rs.next()) {
                                 visitor.group(parseResource(rs.getString(1)));
                             }
                         }
-                        try (ResultSet rs = st.executeQuery(
-                                "SELECT group_id, member_id, member_type FROM group_members ORDER BY group_id, member_id")) {
+                        // Each user with its groups as one JSON array, from the (member_id, member_type,
+                        // group_id) index: the join is the database's, and a user's row is read once.
+                        try (ResultSet rs = st.executeQuery("SELECT u.resource, (SELECT "
+                                + dialect.jsonArrayOf("m.group_id") + " FROM group_members m WHERE m.member_id = u.id"
+                                + " AND m.member_type = 'User') FROM users u ORDER BY u.id")) {
                             while (rs.next()) {
-                                visitor.membership(rs.getString(1), new ChangeEvent.Member(rs.getString(2), rs.getString(3)));
+                                visitor.user(parseResource(rs.getString(1)), parseIds(rs.getString(2)));
                             }
                         }
                     }
@@ -400,6 +398,23 @@ public final class JdbcStore implements AutoCloseable {
             throw new StoreUnavailableException("corrupt resource JSON in the store", e);
         }
         throw new StoreUnavailableException("corrupt resource JSON in the store: not an object", null);
+    }
+
+    /** A JSON array of ids as {@link Dialect#jsonArrayOf} builds it. */
+    private static List<String> parseIds(String json) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(json);
+            if (node instanceof ArrayNode array) {
+                List<String> ids = new ArrayList<>(array.size());
+                for (JsonNode id : array) {
+                    ids.add(id.asText());
+                }
+                return ids;
+            }
+        } catch (JsonProcessingException e) {
+            throw new StoreUnavailableException("the store returned a malformed list of group ids", e);
+        }
+        throw new StoreUnavailableException("the store returned a malformed list of group ids: not an array", null);
     }
 
     static StoreUnavailableException unavailable(SQLException e) {

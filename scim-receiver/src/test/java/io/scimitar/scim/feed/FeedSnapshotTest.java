@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Test;
 /** {@code GET /feed/v1/snapshot}: exactly the directory at its version, plain or gzipped, with the counts in {@code end}. */
 class FeedSnapshotTest {
 
-    /** More members than fit on one line, so a group's members span two lines. */
-    private static final int BIG_GROUP = SnapshotEncoder.MEMBERS_PER_LINE + 5;
+    private static final int BIG_GROUP = 40;
 
     @Test
     void theSnapshotIsTheDirectoryAtItsVersion() {
@@ -41,15 +40,15 @@ class FeedSnapshotTest {
             assertThat(parsed.first.path("version").asLong()).isEqualTo(dump.version());
             assertThat(parsed.users).isEqualTo(expectedUsers(dump));
             assertThat(parsed.groups).isEqualTo(expectedGroups(dump));
-            assertThat(parsed.members).isEqualTo(dump.members());
-            assertThat(parsed.memberLines).isGreaterThan(parsed.members.size()); // the big group took two lines
+            assertThat(parsed.members).isEqualTo(userMembers(dump)); // a nested group is not a member here
+            assertThat(parsed.members.get(groupId(dump, "everyone"))).hasSize(BIG_GROUP);
             JsonNode end = parsed.end;
             assertThat(end.path("type").asText()).isEqualTo("end");
             assertThat(end.path("version").asLong()).isEqualTo(dump.version());
             assertThat(end.path("users").asLong()).isEqualTo(dump.users().size());
             assertThat(end.path("groups").asLong()).isEqualTo(dump.groups().size());
             assertThat(end.path("memberships").asLong())
-                    .isEqualTo(dump.members().values().stream().mapToLong(Map::size).sum());
+                    .isEqualTo(userMembers(dump).values().stream().mapToLong(Map::size).sum());
         }
     }
 
@@ -133,9 +132,28 @@ class FeedSnapshotTest {
         return groups;
     }
 
-    /** The snapshot's lines, sorted into users, groups and members as a client would load them. */
+    /** Each group's members that are users (member id to "User"), as the snapshot carries them. */
+    private static Map<String, Map<String, String>> userMembers(DirectoryView.Dump dump) {
+        Map<String, Map<String, String>> members = new TreeMap<>();
+        dump.members().forEach((groupId, of) -> of.forEach((memberId, type) -> {
+            if (type.equals("User")) {
+                members.computeIfAbsent(groupId, g -> new TreeMap<>()).put(memberId, type);
+            }
+        }));
+        return members;
+    }
+
+    private static String groupId(DirectoryView.Dump dump, String displayName) {
+        return dump.groups().entrySet().stream().filter(g -> g.getValue().path("displayName").asText().equals(displayName))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    /**
+     * The snapshot's lines, sorted into users, groups and members as a client would load them;
+     * checks that every group comes before the first user.
+     */
     private record Parsed(List<JsonNode> lines, JsonNode first, JsonNode end, Map<String, ObjectNode> users,
-            Map<String, ObjectNode> groups, Map<String, Map<String, String>> members, int memberLines) {
+            Map<String, ObjectNode> groups, Map<String, Map<String, String>> members) {
 
         static Parsed of(byte[] body) {
             List<JsonNode> lines = new ArrayList<>();
@@ -151,21 +169,22 @@ class FeedSnapshotTest {
             Map<String, ObjectNode> users = new TreeMap<>();
             Map<String, ObjectNode> groups = new TreeMap<>();
             Map<String, Map<String, String>> members = new TreeMap<>();
-            int memberLines = 0;
             for (JsonNode line : lines.subList(1, lines.size() - 1)) {
                 switch (line.path("type").asText()) {
-                    case "user" -> users.put(line.path("user").path("id").asText(), (ObjectNode) line.path("user"));
-                    case "group" -> groups.put(line.path("group").path("id").asText(), (ObjectNode) line.path("group"));
-                    case "members" -> {
-                        memberLines++;
-                        assertThat(line.path("members").size()).isBetween(1, SnapshotEncoder.MEMBERS_PER_LINE);
-                        Map<String, String> of = members.computeIfAbsent(line.path("groupId").asText(), g -> new TreeMap<>());
-                        line.path("members").forEach(m -> of.put(m.path("id").asText(), m.path("type").asText()));
+                    case "group" -> {
+                        assertThat(users).as("groups come before users").isEmpty();
+                        groups.put(line.path("group").path("id").asText(), (ObjectNode) line.path("group"));
+                    }
+                    case "user" -> {
+                        String id = line.path("user").path("id").asText();
+                        users.put(id, (ObjectNode) line.path("user"));
+                        assertThat(line.path("groups").isArray()).as("every user line has its groups").isTrue();
+                        line.path("groups").forEach(g -> members.computeIfAbsent(g.asText(), k -> new TreeMap<>()).put(id, "User"));
                     }
                     default -> throw new AssertionError("unexpected line " + line);
                 }
             }
-            return new Parsed(lines, lines.get(0), lines.get(lines.size() - 1), users, groups, members, memberLines);
+            return new Parsed(lines, lines.get(0), lines.get(lines.size() - 1), users, groups, members);
         }
     }
 }
