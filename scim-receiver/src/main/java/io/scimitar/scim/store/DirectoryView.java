@@ -79,7 +79,15 @@ public final class DirectoryView implements AutoCloseable {
     public static DirectoryView follow(JdbcStore store) {
         return store.withoutWrites(() -> {
             DirectoryView view = load(store);
-            view.subscription = store.changeLog().subscribe(view::apply);
+            AutoCloseable changes = store.changeLog().subscribe(view::apply);
+            AutoCloseable resyncs = store.changeLog().subscribeResyncs(view::reload);
+            view.subscription = () -> {
+                try {
+                    changes.close();
+                } finally {
+                    resyncs.close();
+                }
+            };
             return view;
         });
     }
@@ -109,6 +117,30 @@ public final class DirectoryView implements AutoCloseable {
                 }
             }
             version = change.version();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the whole content by {@code snapshot} (the change log lost the changes that would have
+     * led there; see {@link ChangeLog#subscribeResyncs}). Readers see the old content or the new, never a mix.
+     */
+    public void reload(JdbcStore.Snapshot snapshot) {
+        lock.writeLock().lock();
+        try {
+            users.clear();
+            groups.clear();
+            userIdByUserName.clear();
+            userIdsByExternalId.clear();
+            groupIdsByDisplayName.clear();
+            groupIdsByExternalId.clear();
+            members.clear();
+            groupsOfMember.clear();
+            snapshot.users().forEach(u -> putUser(u.deepCopy()));
+            snapshot.groups().forEach(g -> putGroup(g.deepCopy()));
+            snapshot.memberships().forEach(m -> addMember(m.groupId(), m.member()));
+            version = snapshot.version();
         } finally {
             lock.writeLock().unlock();
         }
