@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The directory in memory: a fold of the change log. It starts from a snapshot of the tables at
- * version V and from then on changes only by {@link #apply(Change)}, so at any moment it equals a
+ * version V and from then on changes only by {@link #apply(Change)} (or is replaced whole by
+ * {@link #reload}, when the log lost changes it had not applied), so at any moment it equals a
  * replay of the log up to its {@link #version()}.
  *
  * <p>Concurrency: one read-write lock. A change is applied as a whole under the write lock, and

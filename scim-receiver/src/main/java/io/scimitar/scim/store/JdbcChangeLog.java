@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ChangeLog} on the {@code change_log} table of a {@link JdbcStore}. Changes reach the
  * listeners through one publishing lock, in version order and once each, whichever way they arrive:
- * a commit of this store, or a change another store committed, read back from the table.
+ * a commit of this store, or a change another store committed, read back from the table. When the
+ * table no longer holds the next version (another receiver compacted past it), the resync listeners
+ * get a snapshot of the tables instead, and publishing goes on after it.
  */
 public final class JdbcChangeLog implements ChangeLog {
 
