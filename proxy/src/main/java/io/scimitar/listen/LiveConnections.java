@@ -22,16 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open long-lived connections (upgraded WebSockets, HTTP/2 connections) and the user each was
+ * The open long-lived exchanges (upgraded WebSockets, HTTP/2 streams) and the user each was
  * admitted as, decided for again whenever the directory changes that user, so a user who is
  * deactivated, deleted or loses the group a route needs is cut off within a second instead of when
- * the connection ends.
+ * the exchange ends.
  *
- * <p>An entry is (connection, user claim, SCIM id, method, normalized path): what
- * {@link AccessDecider#decideFor} needs. A connection may hold many entries (an HTTP/2 connection
- * registers one per admitted stream and closes each {@link Registration} when its stream ends); it
- * is closed when any of its entries is denied. Entries leave when their connection closes. A
- * connection admitted without a user (a public route) is not registered: there is nobody to revoke.
+ * <p>An entry is (channel, user claim, SCIM id, method, normalized path): what
+ * {@link AccessDecider#decideFor} needs. The channel is a WebSocket's connection, closed when its
+ * entry is denied, or one HTTP/2 stream, reset (RST_STREAM) when denied while the connection and
+ * the other users' streams on it go on: behind a load balancer one HTTP/2 connection carries many
+ * users. Entries leave when their channel closes. An exchange admitted without a user (a public
+ * route) is not registered: there is nobody to revoke.
  *
  * <p>Re-checks run on one thread of their own, never on the index writer's: the listener only
  * queues the update. A re-check is a {@code decideFor} (lock-free, well under a microsecond on a
@@ -62,12 +63,13 @@ public final class LiveConnections implements IndexListener, AutoCloseable {
     }
 
     /**
-     * Registers {@code connection} as open for {@code subject} on {@code method} {@code normalizedPath},
-     * and checks it once against the current directory and policy: a change that landed after the
-     * connection was admitted but before it was registered is not missed. Call on any thread.
+     * Registers {@code channel} (a connection or an HTTP/2 stream) as open for {@code subject} on
+     * {@code method} {@code normalizedPath}, and checks it once against the current directory and
+     * policy: a change that landed after it was admitted but before it was registered is not
+     * missed. Call on any thread.
      */
-    public Registration register(Channel connection, Verdict.Subject subject, String method, String normalizedPath) {
-        var entry = new Entry(Objects.requireNonNull(connection, "connection"), Objects.requireNonNull(subject, "subject"),
+    public Registration register(Channel channel, Verdict.Subject subject, String method, String normalizedPath) {
+        var entry = new Entry(Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(subject, "subject"),
                 Objects.requireNonNull(method, "method"), Objects.requireNonNull(normalizedPath, "normalizedPath"));
         var registration = new Registration(entry);
         byUser.compute(subject.userId(), (id, entries) -> {
@@ -78,7 +80,7 @@ public final class LiveConnections implements IndexListener, AutoCloseable {
             next.add(entry);
             return List.copyOf(next);
         });
-        connection.closeFuture().addListener(registration.onClose);
+        channel.closeFuture().addListener(registration.onClose);
         recheck(entry).ifPresent(revoked -> report(List.of(revoked), "registered"));
         return registration;
     }
@@ -143,19 +145,20 @@ public final class LiveConnections implements IndexListener, AutoCloseable {
     }
 
     /**
-     * Closes the entry's connection if its user may no longer use its route. Closing happens here
+     * Closes the entry's channel if its user may no longer use its route. Closing happens here
      * and logging after the whole batch: a log line costs more than the decision and the close.
      */
     private Optional<Revoked> recheck(Entry entry) {
-        if (!entry.connection.isOpen()) {
+        if (!entry.channel.isOpen()) {
             return Optional.empty();
         }
         Decision decision = decider.decideFor(entry.subject.userClaim(), entry.method, entry.path);
         if (decision.allowed()) {
             return Optional.empty();
         }
-        // A WebSocket is cut at the TCP level: the sidecar does not speak its framing to send a Close.
-        entry.connection.close();
+        // A WebSocket is cut at the TCP level (the sidecar does not speak its framing to send a
+        // Close); closing an HTTP/2 stream channel sends RST_STREAM for that stream alone.
+        entry.channel.close();
         return Optional.of(new Revoked(entry, decision));
     }
 
@@ -184,13 +187,13 @@ public final class LiveConnections implements IndexListener, AutoCloseable {
         });
     }
 
-    private record Entry(Channel connection, Verdict.Subject subject, String method, String path) {
+    private record Entry(Channel channel, Verdict.Subject subject, String method, String path) {
     }
 
     private record Revoked(Entry entry, Decision decision) {
     }
 
-    /** One entry of the registry; closing it removes the entry and leaves the connection open. */
+    /** One entry of the registry; closing it removes the entry and leaves the channel open. */
     public final class Registration implements AutoCloseable {
 
         private final Entry entry;
@@ -203,7 +206,7 @@ public final class LiveConnections implements IndexListener, AutoCloseable {
 
         @Override
         public void close() {
-            entry.connection.closeFuture().removeListener(onClose);
+            entry.channel.closeFuture().removeListener(onClose);
             remove(entry);
         }
     }

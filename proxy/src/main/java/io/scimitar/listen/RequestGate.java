@@ -186,16 +186,17 @@ final class RequestGate extends ChannelDuplexHandler {
     }
 
     /**
-     * Keeps what an upgrade would register; on an HTTP/2 stream, registers its connection at once
-     * (revoking the stream's user closes the whole connection) until the stream closes.
+     * Keeps what an upgrade would register; on an HTTP/2 stream, registers the stream itself at once,
+     * until it closes: revoking its user resets that stream (RST_STREAM) and leaves the connection,
+     * which may carry other users' streams behind a load balancer, open. Every new stream on it is
+     * decided afresh.
      */
     private void remember(ChannelHandlerContext ctx, Verdict.Allow allow, String method, String path) {
         lastAllowed = allow;
         lastMethod = method;
         lastPath = path;
         if (ctx.channel() instanceof Http2StreamChannel stream && allow.subject().isPresent() && live.isPresent()) {
-            var registration = live.get().register(stream.parent(), allow.subject().get(), method, path);
-            stream.closeFuture().addListener(closed -> registration.close());
+            live.get().register(stream, allow.subject().get(), method, path); // leaves when the stream closes
         }
     }
 

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.forward.ForwardSettings;
 import io.scimitar.scim.schema.ResourceType;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Revocation of live WebSockets end to end: real tokens, a real SQLite directory changed through
  * the SCIM service, the sidecar with {@link LiveConnections}, a real WebSocket app and client. A
- * revoked user's connection is cut (1006 at the client); everyone else's goes on. An HTTP/2
- * connection with a stream open is cut the same way.
+ * revoked user's connection is cut (1006 at the client); everyone else's goes on. On HTTP/2 only
+ * the revoked user's stream is reset: the connection and the other streams on it go on.
  */
 class ConnectionRevocationTest {
 
@@ -152,27 +150,33 @@ class ConnectionRevocationTest {
     }
 
     @Test
-    void anHttp2ConnectionWithAStreamOpenIsClosedWhenItsUserIsDeactivated() throws Exception {
+    void aDeactivatedUsersHttp2StreamIsResetAndTheConnectionAndOtherUsersStreamsGoOn() throws Exception {
         try (var stalling = new EchoApp();
                 var h2 = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(stalling.port())), fixture.accessCheck(), live).start();
-                var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
-            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h2.port() + "/stall"))
-                    .header("Authorization", fixture.bearer("ada@example.com")).build();
-            var pending = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+                var client = new H2Client(h2.port())) { // one connection, as an ALB's HTTP/2 target group holds
+            var adas = client.send(List.of(SidecarHttp2Test.get("/stall", "authorization", fixture.bearer("ada@example.com"))));
+            var bobs = client.send(List.of(SidecarHttp2Test.get("/stall", "authorization", fixture.bearer("bob@example.com"))));
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (live.size() == 0 && System.nanoTime() < deadline && !pending.isDone()) {
-                    Thread.onSpinWait(); // the stream is registered once the gate admitted it
+                while (live.size() < 2 && System.nanoTime() < deadline && !adas.isDone() && !bobs.isDone()) {
+                    Thread.onSpinWait(); // each stream is registered once the gate admitted it
                 }
-                assertThat(live.size()).isEqualTo(1);
+                assertThat(live.size()).isEqualTo(2);
 
                 fixture.deactivate(ada);
 
-                assertThat(pending).failsWithin(5, TimeUnit.SECONDS);
+                assertThat(adas).failsWithin(5, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+                        .withCauseInstanceOf(H2Client.StreamReset.class);
+                assertThat(client.isOpen()).isTrue();
+                assertThat(bobs).isNotDone();
             } finally {
                 stalling.releaseStalled();
             }
+            assertThat(SidecarHttp2Test.await(bobs).status()).isEqualTo(200);
+            var nextOfAdas = client.send(List.of(SidecarHttp2Test.get("/stall", "authorization", fixture.bearer("ada@example.com"))));
+            assertThat(SidecarHttp2Test.await(nextOfAdas).status()).isEqualTo(403);
+            assertThat(client.isOpen()).isTrue();
         }
     }
 
