@@ -14,6 +14,7 @@ import io.scimitar.scim.http.ScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
 import io.scimitar.scim.service.DirectoryService;
 import io.scimitar.scim.service.DirectorySettings;
+import io.scimitar.scim.store.ChangeLogRetention;
 import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
 import io.scimitar.scim.store.PostgresSettings;
@@ -60,11 +61,16 @@ public final class ReceiverLauncher {
         }
         DirectoryService service = new DirectoryService(store, view,
                 new DirectorySettings(unique, config.scim().maxResults()));
-        return new JdbcDirectory(service, store, view);
+        ChangeLogRetention retention = ChangeLogRetention.start(store, config.changeLogRetention(), Clock.systemUTC());
+        return new JdbcDirectory(service, store, view, retention);
     }
 
-    /** The directory over a JDBC store; closing stops the view following the store, then closes the store. */
-    private record JdbcDirectory(DirectoryService service, JdbcStore store, DirectoryView view) implements OpenDirectory {
+    /**
+     * The directory over a JDBC store; closing stops the compaction and the view following the store,
+     * then closes the store.
+     */
+    private record JdbcDirectory(DirectoryService service, JdbcStore store, DirectoryView view,
+            ChangeLogRetention retention) implements OpenDirectory {
         @Override
         public long version() {
             return store.changeLog().currentVersion();
@@ -83,6 +89,7 @@ public final class ReceiverLauncher {
         @Override
         public void close() {
             try {
+                retention.close();
                 view.close();
             } finally {
                 store.close();

@@ -21,6 +21,7 @@ public enum ConfigKey {
     STORE_USER("store-user", false),
     STORE_PASSWORD("store-password", true),
     STORE_PASSWORD_FILE("store-password-file", false),
+    CHANGELOG_RETENTION("changelog.retention", false),
 
     LISTEN("listen", false),
     ADMIN_LISTEN("admin.listen", false),

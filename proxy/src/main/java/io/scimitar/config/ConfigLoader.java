@@ -41,7 +41,7 @@ public final class ConfigLoader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private final Map<String, String> env;
 
@@ -213,7 +213,8 @@ public final class ConfigLoader {
                     maxResults);
             Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
             raw.forEach((key, value) -> sources.put(key, value.source()));
-            return new ScimitarConfig(file, scim, feed(scim), store, sidecar(), sources);
+            Duration retention = duration(ConfigKey.CHANGELOG_RETENTION, ScimitarConfig.DEFAULT_CHANGELOG_RETENTION);
+            return new ScimitarConfig(file, scim, feed(scim), store, retention, sidecar(), sources);
         }
 
         private StoreLocation store() {
@@ -414,7 +415,7 @@ public final class ConfigLoader {
             return s;
         }
 
-        /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT2S}); positive. */
+        /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 7d}, or ISO-8601 ({@code PT2S}); positive. */
         private Duration duration(ConfigKey key, Duration fallback) {
             Optional<String> value = optional(key);
             if (value.isEmpty()) {
@@ -436,7 +437,8 @@ public final class ConfigLoader {
                         case "ms" -> Duration.ofMillis(n);
                         case "s" -> Duration.ofSeconds(n);
                         case "m" -> Duration.ofMinutes(n);
-                        default -> Duration.ofHours(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
                     };
                 }
             } catch (DateTimeParseException e) {

@@ -2,6 +2,7 @@ package io.scimitar.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +15,13 @@ import java.util.Optional;
  * @param scim    the SCIM receiver's keys
  * @param feed    the receiver's feed tokens
  * @param store   the directory store
+ * @param changeLogRetention {@code changelog.retention}: how long a receiver keeps a change in the log
  * @param sidecar the sidecar's keys
  * @param feed    the feed's keys: the receivers a sidecar follows, the feed token, the staleness bound
  * @param sources where each key's value came from
  */
 public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig feed, StoreLocation store,
-        SidecarConfig sidecar,
+        Duration changeLogRetention, SidecarConfig sidecar,
         Map<ConfigKey, Source> sources) {
 
     /** Where a value came from; the environment wins over the file, the file over the defaults. */
@@ -27,11 +29,15 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig fe
         DEFAULT, FILE, ENVIRONMENT
     }
 
+    /** {@code changelog.retention} when unset: a sidecar down for up to a week resumes from the log. */
+    public static final Duration DEFAULT_CHANGELOG_RETENTION = Duration.ofDays(7);
+
     public ScimitarConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(scim, "scim");
         Objects.requireNonNull(feed, "feed");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(changeLogRetention, "changeLogRetention");
         Objects.requireNonNull(sidecar, "sidecar");
         Objects.requireNonNull(feed, "feed");
         sources = Map.copyOf(new EnumMap<>(sources));
@@ -66,6 +72,7 @@ public record ScimitarConfig(Optional<Path> file, ScimConfig scim, FeedConfig fe
             case STORE_PASSWORD -> store instanceof StoreLocation.Postgres pg && pg.passwordFile().isEmpty()
                     ? pg.password().orElse(null) : null;
             case STORE_PASSWORD_FILE -> store instanceof StoreLocation.Postgres pg ? pg.passwordFile().orElse(null) : null;
+            case CHANGELOG_RETENTION -> changeLogRetention;
             case LISTEN -> s.listen();
             case ADMIN_LISTEN -> s.adminListen();
             case UPSTREAM -> s.upstream().orElse(null);

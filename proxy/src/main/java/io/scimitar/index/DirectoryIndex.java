@@ -49,7 +49,22 @@ public final class DirectoryIndex implements AutoCloseable {
     public static DirectoryIndex follow(JdbcStore store, DirectoryView view, UserKey userKey) {
         return store.withoutWrites(() -> {
             DirectoryIndex index = new DirectoryIndex(MembershipIndex.of(view, userKey));
-            index.subscription = store.changeLog().subscribe(index::apply);
+            AutoCloseable changes = store.changeLog().subscribe(index::apply);
+            // The view reloaded first (it subscribed first): rebuild from the same snapshot, ordinals kept.
+            AutoCloseable resyncs = store.changeLog().subscribeResyncs(snapshot -> {
+                IndexBuilder builder = new IndexBuilder(index.current());
+                snapshot.users().forEach(builder::user);
+                snapshot.groups().forEach(builder::group);
+                snapshot.memberships().forEach(m -> builder.member(m.groupId(), m.member()));
+                index.reset(builder.build(snapshot.version()));
+            });
+            index.subscription = () -> {
+                try {
+                    changes.close();
+                } finally {
+                    resyncs.close();
+                }
+            };
             return index;
         });
     }

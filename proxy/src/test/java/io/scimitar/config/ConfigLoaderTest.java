@@ -8,6 +8,7 @@ import io.scimitar.config.ScimitarConfig.Source;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +135,7 @@ class ConfigLoaderTest {
         String listenExpected = ": expected host:port with a port 0-65535";
         String known = "; known keys: scim.listen, scim.token, scim.token-file, scim.max-body-bytes, scim.base-url,"
                 + " scim.group-display-name-unique, scim.max-results, store, store-user,"
-                + " store-password, store-password-file, listen, admin.listen, upstream, policy,"
+                + " store-password, store-password-file, changelog.retention, listen, admin.listen, upstream, policy,"
                 + " auth.jwks-url, auth.issuer, auth.audience, auth.user-claim, auth.user-attribute, auth.cookie,"
                 + " auth.alb-arn, auth.alb-key-url, tls.cert, tls.key, max-body-bytes, timeouts.connect,"
                 + " timeouts.response-headers, timeouts.idle, drain-timeout, feed.urls, feed.token, feed.token-file,"
@@ -175,6 +176,8 @@ class ConfigLoaderTest {
                         + " <redacted, 5 characters>: expected a token of at least 16 characters"),
                 arguments(null, Map.of("SCIMITAR_FEED_MAX_STALENESS", "0s"), "feed.max-staleness"
                         + " (SCIMITAR_FEED_MAX_STALENESS) = \"0s\": expected a positive duration such as 500ms, 2s, 5m or 1h"),
+                arguments(null, Map.of("SCIMITAR_CHANGELOG_RETENTION", "a week"), "changelog.retention"
+                        + " (SCIMITAR_CHANGELOG_RETENTION) = \"a week\": expected a positive duration such as 500ms, 2s, 5m or 1h"),
                 arguments(null, Map.of("SCIMITAR_DRAIN_TIMEOUT", "20"), "drain-timeout (SCIMITAR_DRAIN_TIMEOUT) ="
                         + " \"20\": expected a positive duration such as 500ms, 2s, 5m or 1h"),
                 arguments("timeouts:\n  idle: 0s\n", Map.of(), "FILE: timeouts.idle (SCIMITAR_TIMEOUTS_IDLE) ="
@@ -381,12 +384,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theChangeLogKeepsSevenDaysUnlessTold() throws IOException {
+        assertThat(load(null, Map.of(), Profile.RECEIVER).changeLogRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(load("changelog:\n  retention: 2d\n", Map.of(), Profile.RECEIVER).changeLogRetention())
+                .isEqualTo(Duration.ofDays(2));
+        assertThat(load(null, Map.of("SCIMITAR_CHANGELOG_RETENTION", "36h"), Profile.RECEIVER).changeLogRetention())
+                .isEqualTo(Duration.ofHours(36));
+    }
+
+    @Test
     void everyKeyHasTheEnvironmentVariableItsPathNames() {
         assertThat(Stream.of(ConfigKey.values()).map(ConfigKey::envVar)).containsExactly(
                 "SCIMITAR_SCIM_LISTEN", "SCIMITAR_SCIM_TOKEN", "SCIMITAR_SCIM_TOKEN_FILE",
                 "SCIMITAR_SCIM_MAX_BODY_BYTES", "SCIMITAR_SCIM_BASE_URL", "SCIMITAR_SCIM_GROUP_DISPLAY_NAME_UNIQUE",
                 "SCIMITAR_SCIM_MAX_RESULTS", "SCIMITAR_STORE",
-                "SCIMITAR_STORE_USER", "SCIMITAR_STORE_PASSWORD", "SCIMITAR_STORE_PASSWORD_FILE",
+                "SCIMITAR_STORE_USER", "SCIMITAR_STORE_PASSWORD", "SCIMITAR_STORE_PASSWORD_FILE", "SCIMITAR_CHANGELOG_RETENTION",
                 "SCIMITAR_LISTEN", "SCIMITAR_ADMIN_LISTEN", "SCIMITAR_UPSTREAM", "SCIMITAR_POLICY",
                 "SCIMITAR_AUTH_JWKS_URL", "SCIMITAR_AUTH_ISSUER", "SCIMITAR_AUTH_AUDIENCE", "SCIMITAR_AUTH_USER_CLAIM",
                 "SCIMITAR_AUTH_USER_ATTRIBUTE", "SCIMITAR_AUTH_COOKIE", "SCIMITAR_AUTH_ALB_ARN",

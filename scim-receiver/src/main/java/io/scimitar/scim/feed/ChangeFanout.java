@@ -22,6 +22,9 @@ final class ChangeFanout implements AutoCloseable {
     /** A change stream; called on the event loop it registered on, in version order. */
     interface Follower {
         void onChange(long version, byte[] line);
+
+        /** Ends the stream: the receiver reloaded its directory, so the versions it streams skip ahead. */
+        void cut(String reason);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFanout.class);
@@ -30,9 +33,13 @@ final class ChangeFanout implements AutoCloseable {
     /** Followers per event loop; each set is read and changed only on its own loop. */
     private final Map<EventExecutor, Set<Follower>> byLoop = new ConcurrentHashMap<>();
     private final AutoCloseable subscription;
+    private final AutoCloseable resyncs;
 
     ChangeFanout(ChangeLog log) {
         this.subscription = log.subscribe(this::publish);
+        // Every stream is cut: its sidecar reconnects, and resumes from the log or (410) from a snapshot.
+        this.resyncs = log.subscribeResyncs(snapshot -> cutAll("the receiver reloaded its directory at version "
+                + snapshot.version() + " after the change log was compacted past it"));
     }
 
     /**
@@ -73,9 +80,26 @@ final class ChangeFanout implements AutoCloseable {
         }
     }
 
+    private void cutAll(String reason) {
+        for (Map.Entry<EventExecutor, Set<Follower>> entry : byLoop.entrySet()) {
+            Set<Follower> followers = entry.getValue();
+            try {
+                entry.getKey().execute(() -> {
+                    for (Follower follower : followers.toArray(NONE)) {
+                        follower.cut(reason);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                LOG.atDebug().setMessage("streams not cut: the event loop stopped")
+                        .addKeyValue("event", "feed_loop_stopped").log();
+            }
+        }
+    }
+
     @Override
     public void close() {
         try {
+            resyncs.close();
             subscription.close();
         } catch (Exception e) {
             LOG.atWarn().setMessage("could not stop following the change log")

@@ -300,6 +300,11 @@ final class ChangeStream implements Exchange, ChangeFanout.Follower {
     }
 
     /** Cuts the stream (no final chunk): the client sees the response end early and resumes from its version. */
+    @Override
+    public void cut(String reason) {
+        abort(reason);
+    }
+
     private void abort(String reason) {
         if (state == State.ENDED) {
             return;

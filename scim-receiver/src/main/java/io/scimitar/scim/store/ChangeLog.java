@@ -30,4 +30,15 @@ public interface ChangeLog {
      * on the thread that brought it in, so keep it short. Closing the subscription stops the calls.
      */
     AutoCloseable subscribe(Consumer<Change> listener);
+
+    /**
+     * Calls {@code listener} when the log cannot hand its subscribers the next change because the
+     * changes in between are gone (another receiver compacted them while this one was behind): the
+     * argument is the directory read from the tables at a version S, and the changes after S follow
+     * through {@link #subscribe}. A subscriber that keeps state built from the changes rebuilds it
+     * from the snapshot. Called before the change after S, on the thread that found the gap.
+     */
+    default AutoCloseable subscribeResyncs(Consumer<JdbcStore.Snapshot> listener) {
+        return () -> { };
+    }
 }

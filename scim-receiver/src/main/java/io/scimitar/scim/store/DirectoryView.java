@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The directory in memory: a fold of the change log. It starts from a snapshot of the tables at
- * version V and from then on changes only by {@link #apply(Change)}, so at any moment it equals a
+ * version V and from then on changes only by {@link #apply(Change)} (or is replaced whole by
+ * {@link #reload}, when the log lost changes it had not applied), so at any moment it equals a
  * replay of the log up to its {@link #version()}.
  *
  * <p>Concurrency: one read-write lock. A change is applied as a whole under the write lock, and
@@ -79,7 +80,15 @@ public final class DirectoryView implements AutoCloseable {
     public static DirectoryView follow(JdbcStore store) {
         return store.withoutWrites(() -> {
             DirectoryView view = load(store);
-            view.subscription = store.changeLog().subscribe(view::apply);
+            AutoCloseable changes = store.changeLog().subscribe(view::apply);
+            AutoCloseable resyncs = store.changeLog().subscribeResyncs(view::reload);
+            view.subscription = () -> {
+                try {
+                    changes.close();
+                } finally {
+                    resyncs.close();
+                }
+            };
             return view;
         });
     }
@@ -109,6 +118,30 @@ public final class DirectoryView implements AutoCloseable {
                 }
             }
             version = change.version();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the whole content by {@code snapshot} (the change log lost the changes that would have
+     * led there; see {@link ChangeLog#subscribeResyncs}). Readers see the old content or the new, never a mix.
+     */
+    public void reload(JdbcStore.Snapshot snapshot) {
+        lock.writeLock().lock();
+        try {
+            users.clear();
+            groups.clear();
+            userIdByUserName.clear();
+            userIdsByExternalId.clear();
+            groupIdsByDisplayName.clear();
+            groupIdsByExternalId.clear();
+            members.clear();
+            groupsOfMember.clear();
+            snapshot.users().forEach(u -> putUser(u.deepCopy()));
+            snapshot.groups().forEach(g -> putGroup(g.deepCopy()));
+            snapshot.memberships().forEach(m -> addMember(m.groupId(), m.member()));
+            version = snapshot.version();
         } finally {
             lock.writeLock().unlock();
         }

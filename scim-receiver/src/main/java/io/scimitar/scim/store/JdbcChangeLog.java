@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ChangeLog} on the {@code change_log} table of a {@link JdbcStore}. Changes reach the
  * listeners through one publishing lock, in version order and once each, whichever way they arrive:
- * a commit of this store, or a change another store committed, read back from the table.
+ * a commit of this store, or a change another store committed, read back from the table. When the
+ * table no longer holds the next version (another receiver compacted past it), the resync listeners
+ * get a snapshot of the tables instead, and publishing goes on after it.
  */
 public final class JdbcChangeLog implements ChangeLog {
 
@@ -26,6 +28,7 @@ public final class JdbcChangeLog implements ChangeLog {
 
     private final JdbcStore store;
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<JdbcStore.Snapshot>> resyncListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock publishLock = new ReentrantLock();
     /** The last version handed to the listeners; guarded by {@link #publishLock}. */
     private long published;
@@ -65,6 +68,13 @@ public final class JdbcChangeLog implements ChangeLog {
         Consumer<Change> handle = listener::accept;
         listeners.add(handle);
         return () -> listeners.remove(handle);
+    }
+
+    @Override
+    public AutoCloseable subscribeResyncs(Consumer<JdbcStore.Snapshot> listener) {
+        Consumer<JdbcStore.Snapshot> handle = listener::accept;
+        resyncListeners.add(handle);
+        return () -> resyncListeners.remove(handle);
     }
 
     /** The last version handed to the listeners. */
@@ -127,8 +137,35 @@ public final class JdbcChangeLog implements ChangeLog {
             if (batch.isEmpty()) {
                 return;
             }
+            if (batch.get(0).version() > published + 1) {
+                resync(batch.get(0).version());
+                continue;
+            }
             batch.forEach(this::deliver);
         }
+    }
+
+    /**
+     * The changes after the published version were compacted away by another receiver before this
+     * one read them: the listeners rebuild from the tables instead, and publishing goes on after the
+     * snapshot's version. Caller holds {@link #publishLock}.
+     */
+    private void resync(long firstReadable) {
+        JdbcStore.Snapshot snapshot = store.snapshot();
+        LOG.atWarn().setMessage("the change log no longer holds the changes after the published version; reloading the directory")
+                .addKeyValue("event", "changelog_resync")
+                .addKeyValue("publishedVersion", published)
+                .addKeyValue("oldestReadable", firstReadable)
+                .addKeyValue("snapshotVersion", snapshot.version()).log();
+        for (Consumer<JdbcStore.Snapshot> listener : resyncListeners) {
+            try {
+                listener.accept(snapshot);
+            } catch (RuntimeException e) {
+                LOG.atError().setMessage("a change-log resync listener failed").addKeyValue("event", "change_listener_failed")
+                        .addKeyValue("version", snapshot.version()).setCause(e).log();
+            }
+        }
+        published = Math.max(published, snapshot.version());
     }
 
     /** Hands one change to every listener, unless it was handed already. A failing listener harms nobody. */

@@ -307,6 +307,90 @@ public final class JdbcStore implements AutoCloseable {
         }
     }
 
+    /** What one {@link #compactChangeLog(Instant)} did: the rows it removed and the log's oldest version after it. */
+    public record Compaction(long removed, long oldestVersion) {
+    }
+
+    /**
+     * Deletes the changes committed before {@code cutoff} from the start of the log, and always keeps
+     * the newest one (the next version is MAX + 1, and {@link ChangeLog#currentVersion()} reads it). It
+     * removes a prefix only, stopping at the first change that is not older, so the log stays one
+     * range without holes. Each batch is one short write transaction ({@code DELETE ... WHERE version < bound}),
+     * so a huge backlog never holds the write lock for long, and several receivers compacting at once
+     * each delete what the others left, or nothing.
+     */
+    public Compaction compactChangeLog(Instant cutoff) {
+        long removed = 0;
+        while (true) {
+            CompactionBatch batch = writeTransaction(c -> compactBatch(c, cutoff));
+            removed += batch.removed();
+            if (batch.last()) {
+                return new Compaction(removed, oldestVersion());
+            }
+        }
+    }
+
+    /** Rows per compaction transaction. */
+    static final int COMPACTION_BATCH = 1000;
+
+    private record CompactionBatch(long removed, boolean last) {
+    }
+
+    private static CompactionBatch compactBatch(Connection connection, Instant cutoff) throws SQLException {
+        long bound = Long.MIN_VALUE;
+        int rows = 0;
+        boolean reachedNewer = false;
+        try (PreparedStatement st = connection.prepareStatement("SELECT version, committed_at FROM change_log"
+                + " WHERE version < (SELECT MAX(version) FROM change_log) ORDER BY version LIMIT ?")) {
+            st.setInt(1, COMPACTION_BATCH);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    // Parsed, not compared as TEXT: Instant.toString drops a zero fraction ("…:12Z" sorts after "…:12.5Z").
+                    if (!Instant.parse(rs.getString(2)).isBefore(cutoff)) {
+                        reachedNewer = true;
+                        break;
+                    }
+                    bound = rs.getLong(1) + 1;
+                }
+            }
+        }
+        long removed = 0;
+        if (bound != Long.MIN_VALUE) {
+            try (PreparedStatement st = connection.prepareStatement("DELETE FROM change_log WHERE version < ?")) {
+                st.setLong(1, bound);
+                removed = st.executeUpdate();
+            }
+        }
+        return new CompactionBatch(removed, reachedNewer || rows < COMPACTION_BATCH);
+    }
+
+    /** Runs {@code work} in a write transaction that appends no change (the in-process and database write locks held). */
+    private <T> T writeTransaction(ConnectionSource.SqlFunction<T> work) {
+        writeLock.lock();
+        try {
+            return connections.withWriter(connection -> {
+                boolean open = false;
+                try {
+                    dialect.beginWrite(connection);
+                    open = true;
+                    T result = work.apply(connection);
+                    dialect.commit(connection);
+                    open = false;
+                    return result;
+                } finally {
+                    if (open) {
+                        rollbackQuietly(connection);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw unavailable(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     long currentVersion() {
         return read(JdbcStore::maxVersion);
     }
