@@ -49,8 +49,8 @@ public final class ReceiverLauncher {
         boolean unique = config.scim().groupDisplayNameUnique();
         JdbcStore store = switch (config.store()) {
             case StoreLocation.Sqlite sqlite -> JdbcStore.openSqlite(sqlite.file(), unique, Clock.systemUTC());
-            case StoreLocation.Postgres postgres -> JdbcStore.openPostgres(PostgresSettings.of(postgres.jdbcUrl(),
-                    postgres.user(), postgres.password().map(Secret::reveal)), unique, Clock.systemUTC());
+            case StoreLocation.Postgres postgres -> JdbcStore.openPostgres(postgresSettings(postgres), unique,
+                    Clock.systemUTC());
         };
         DirectoryView view;
         try {
@@ -63,6 +63,15 @@ public final class ReceiverLauncher {
                 new DirectorySettings(unique, config.scim().maxResults()));
         ChangeLogRetention retention = ChangeLogRetention.start(store, config.changeLogRetention(), Clock.systemUTC());
         return new JdbcDirectory(service, store, view, retention);
+    }
+
+    /** A password file is handed to the store, which reads it again for new connections (rotation). */
+    private static PostgresSettings postgresSettings(StoreLocation.Postgres postgres) {
+        return postgres.passwordFile()
+                .map(file -> PostgresSettings.of(postgres.jdbcUrl(), postgres.user(), Optional.empty())
+                        .withPasswordFile(file))
+                .orElseGet(() -> PostgresSettings.of(postgres.jdbcUrl(), postgres.user(),
+                        postgres.password().map(Secret::reveal)));
     }
 
     /**

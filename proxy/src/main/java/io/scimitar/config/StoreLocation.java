@@ -44,7 +44,7 @@ public sealed interface StoreLocation permits StoreLocation.Sqlite, StoreLocatio
      * @param text     the configured value, which is also the JDBC URL
      * @param user     the database user ({@code store-user}); empty means the driver's default
      * @param password     the user's password ({@code store-password}, or read from {@code store-password-file})
-     * @param passwordFile {@code store-password-file}, where the password was read from at start
+     * @param passwordFile {@code store-password-file}: read at start to check it, and by the store for every new connection
      */
     record Postgres(String text, Optional<String> user, Optional<Secret> password, Optional<Path> passwordFile)
             implements StoreLocation {

@@ -1,7 +1,6 @@
 package io.scimitar.scim.store;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,14 +23,16 @@ final class ChangeFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFollower.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
 
+    private final PostgresLogin login;
     private final PostgresSettings settings;
     private final JdbcChangeLog log;
     private final Thread thread;
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Connection connection;
 
-    ChangeFollower(PostgresSettings settings, JdbcChangeLog log) {
-        this.settings = settings;
+    ChangeFollower(PostgresLogin login, JdbcChangeLog log) {
+        this.login = login;
+        this.settings = login.settings();
         this.log = log;
         this.thread = Thread.ofPlatform().name("scimitar-change-follower").daemon().unstarted(this::run);
     }
@@ -80,7 +81,7 @@ final class ChangeFollower implements AutoCloseable {
     }
 
     private Connection listen() throws SQLException {
-        Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.connectionProperties());
+        Connection c = login.connect();
         try (Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             st.execute("LISTEN " + Dialect.NOTIFY_CHANNEL);

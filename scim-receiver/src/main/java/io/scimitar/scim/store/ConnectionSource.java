@@ -122,9 +122,11 @@ sealed interface ConnectionSource extends AutoCloseable permits ConnectionSource
     /** A HikariCP pool: a broken connection (server restarted) is dropped and replaced on the next borrow. */
     final class Pooled implements ConnectionSource {
         private final HikariDataSource pool;
+        private final PostgresLogin login;
 
-        Pooled(HikariDataSource pool) {
+        Pooled(HikariDataSource pool, PostgresLogin login) {
             this.pool = pool;
+            this.login = login;
         }
 
         @Override
@@ -134,7 +136,13 @@ sealed interface ConnectionSource extends AutoCloseable permits ConnectionSource
 
         @Override
         public <T> T withReader(SqlFunction<T> work) throws SQLException {
-            try (Connection connection = pool.getConnection()) {
+            Connection borrowed;
+            try {
+                borrowed = pool.getConnection();
+            } catch (SQLException e) {
+                throw login.explainRefusal(e);
+            }
+            try (Connection connection = borrowed) {
                 return work.apply(connection);
             }
         }

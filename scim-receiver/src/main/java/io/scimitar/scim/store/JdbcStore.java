@@ -48,7 +48,7 @@ public final class JdbcStore implements AutoCloseable {
     private final Optional<ChangeFollower> follower;
 
     private JdbcStore(ConnectionSource connections, Dialect dialect, Clock clock, boolean groupDisplayNameUnique,
-                      Optional<PostgresSettings> postgres) throws SQLException {
+                      Optional<PostgresLogin> postgres) throws SQLException {
         this.dialect = dialect;
         this.clock = clock;
         this.connections = connections;
@@ -59,7 +59,7 @@ public final class JdbcStore implements AutoCloseable {
             connections.close();
             throw e;
         }
-        this.follower = postgres.map(settings -> new ChangeFollower(settings, changeLog));
+        this.follower = postgres.map(login -> new ChangeFollower(login, changeLog));
         follower.ifPresent(ChangeFollower::start);
     }
 
@@ -101,11 +101,11 @@ public final class JdbcStore implements AutoCloseable {
      * other receivers' changes to this store's subscribers.
      */
     public static JdbcStore openPostgres(PostgresSettings settings, boolean groupDisplayNameUnique, Clock clock) {
+        PostgresLogin login = new PostgresLogin(settings);
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("scimitar-store");
         pool.setJdbcUrl(settings.jdbcUrl());
-        settings.user().ifPresent(pool::setUsername);
-        settings.password().ifPresent(pool::setPassword);
+        pool.setCredentialsProvider(login);
         settings.connectionProperties().forEach((k, v) -> pool.addDataSourceProperty((String) k, v));
         pool.setMaximumPoolSize(settings.maxPoolSize());
         pool.setMinimumIdle(1);
@@ -116,12 +116,13 @@ public final class JdbcStore implements AutoCloseable {
         try {
             dataSource = new HikariDataSource(pool);
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e.getCause() instanceof SQLException sql ? login.explainRefusal(sql)
+                    : e.getCause() != null ? e.getCause() : e;
             throw new StoreUnavailableException("cannot connect to " + settings.jdbcUrl() + ": " + cause.getMessage(), e);
         }
         try {
-            return new JdbcStore(new ConnectionSource.Pooled(dataSource), Dialect.POSTGRESQL, clock,
-                    groupDisplayNameUnique, Optional.of(settings));
+            return new JdbcStore(new ConnectionSource.Pooled(dataSource, login), Dialect.POSTGRESQL, clock,
+                    groupDisplayNameUnique, Optional.of(login));
         } catch (SQLException e) {
             throw unavailable(e);
         }

@@ -35,11 +35,17 @@ public final class PostgresServer implements BeforeAllCallback {
     private static Cluster shared;
 
     private final boolean own;
+    private final boolean passwords;
     private Cluster cluster;
     private String jdbcUrl;
 
     private PostgresServer(boolean own) {
+        this(own, false);
+    }
+
+    private PostgresServer(boolean own, boolean passwords) {
         this.own = own;
+        this.passwords = passwords;
     }
 
     /** The cluster that every test class of the run shares (each with its own database). */
@@ -52,10 +58,18 @@ public final class PostgresServer implements BeforeAllCallback {
         return new PostgresServer(true);
     }
 
+    /**
+     * A cluster for this test class alone where every role but {@code postgres} logs in over TCP
+     * with its password (SCRAM): for tests of credentials.
+     */
+    public static PostgresServer ownClusterWithPasswords() {
+        return new PostgresServer(true, true);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         if (own) {
-            Cluster c = Cluster.start();
+            Cluster c = Cluster.start(passwords);
             // Closed when the class's extension context closes, i.e. after its last test.
             context.getStore(ExtensionContext.Namespace.create(PostgresServer.class, context.getUniqueId()))
                     .put("cluster", c);
@@ -72,7 +86,7 @@ public final class PostgresServer implements BeforeAllCallback {
     public static Cluster sharedCluster() {
         synchronized (SHARED_LOCK) {
             if (shared == null || !shared.running()) {
-                shared = Cluster.start();
+                shared = Cluster.start(false);
             }
             return shared;
         }
@@ -114,7 +128,7 @@ public final class PostgresServer implements BeforeAllCallback {
             this.shutdownHook = new Thread(this::stopQuietly, "postgres-test-cluster-stop");
         }
 
-        static Cluster start() {
+        static Cluster start(boolean passwords) {
             Path folder;
             try {
                 folder = Files.createTempDirectory("scimitar-pg-");
@@ -128,9 +142,25 @@ public final class PostgresServer implements BeforeAllCallback {
             }
             cluster.pg("initdb", "-D", cluster.data.toString(), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                     "--locale=C", "--no-sync");
+            if (passwords) {
+                cluster.requirePasswords();
+            }
             Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
             cluster.startServer();
             return cluster;
+        }
+
+        /** The test's own connections (as postgres) stay trusted; every other role gives its password. */
+        private void requirePasswords() {
+            try {
+                Files.writeString(data.resolve("pg_hba.conf"), """
+                        local all all trust
+                        host all postgres 127.0.0.1/32 trust
+                        host all all 127.0.0.1/32 scram-sha-256
+                        """);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         synchronized boolean running() {
