@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
@@ -109,15 +112,23 @@ class DirectoryPropertyTest {
         ops.forEach(run::apply);
 
         assertConsistent(d);
-        assertThat(run.applied + run.refused).isEqualTo(ops.size());
-        // The sequences must exercise both sides: writes that change the directory and refusals.
-        Statistics.label("memberships written").collect(d.allChanges().stream().flatMap(c -> c.events().stream())
-                .anyMatch(e -> e instanceof io.scimitar.scim.store.ChangeEvent.MembersAdded));
-        Statistics.label("writes refused").collect(run.refused > 0);
-        Statistics.label("changes logged").collect(d.version() >= 10);
-        for (String label : List.of("memberships written", "writes refused", "changes logged")) {
-            Statistics.label(label).coverage(c -> c.check(true).percentage(p -> p >= 60));
+        assertThat(run.outcomes).hasSize(ops.size());
+        // The sequences must exercise both sides: writes that change the directory (memberships among
+        // them) and refusals. Counted per write, not per sequence: over the ~500 writes of 10 tries
+        // the shares hold for every seed, where a yes/no per sequence over 10 tries did not. Measured
+        // over 400 tries: 7% of writes add members, 36% change the directory, 52% are refused; the
+        // lowest of 20,000 random draws of 10 tries was 2.4%, 25% and 39%.
+        Map<Long, Change> byVersion = d.allChanges().stream()
+                .collect(Collectors.toMap(Change::version, Function.identity()));
+        for (Outcome outcome : run.outcomes) {
+            Statistics.label("write").collect(outcome.kind(byVersion));
         }
+        Statistics.label("write").coverage(c -> {
+            c.check(WriteKind.MEMBERSHIP_WRITTEN).percentage(p -> p >= 1);
+            c.checkQuery(kind -> kind.getFirst() == WriteKind.MEMBERSHIP_WRITTEN
+                    || kind.getFirst() == WriteKind.OTHER_CHANGE).percentage(p -> p >= 15);
+            c.check(WriteKind.REFUSED).percentage(p -> p >= 10);
+        });
         d.reopen();
         assertConsistent(d);
     }
@@ -159,6 +170,25 @@ class DirectoryPropertyTest {
         return op.list().ofMinSize(30).ofMaxSize(80);
     }
 
+    /** What one write did. */
+    private enum WriteKind { MEMBERSHIP_WRITTEN, OTHER_CHANGE, NO_CHANGE, REFUSED }
+
+    /** The versions a write committed: none when it was refused or changed nothing. */
+    private record Outcome(boolean refused, long before, long after) {
+        WriteKind kind(Map<Long, Change> byVersion) {
+            if (refused) {
+                return WriteKind.REFUSED;
+            }
+            if (after == before) {
+                return WriteKind.NO_CHANGE;
+            }
+            boolean members = LongStream.rangeClosed(before + 1, after).mapToObj(byVersion::get)
+                    .flatMap(c -> c.events().stream())
+                    .anyMatch(e -> e instanceof io.scimitar.scim.store.ChangeEvent.MembersAdded);
+            return members ? WriteKind.MEMBERSHIP_WRITTEN : WriteKind.OTHER_CHANGE;
+        }
+    }
+
     /** Executes ops against one directory, resolving indexes against the ids created so far. */
     private static final class Run {
         private final Directory d;
@@ -166,20 +196,20 @@ class DirectoryPropertyTest {
         private final List<String> groups = new ArrayList<>();
         private final List<String> everything = new ArrayList<>();
         private final List<String> gone = new ArrayList<>();
-        int applied;
-        int refused;
+        final List<Outcome> outcomes = new ArrayList<>();
 
         Run(Directory d) {
             this.d = d;
         }
 
         void apply(Op op) {
+            long before = d.version();
             try {
                 execute(op);
-                applied++;
+                outcomes.add(new Outcome(false, before, d.version()));
             } catch (ScimException expected) {
                 // Collisions, unknown ids, deleted resources, self-membership: refusals are part of the sequence.
-                refused++;
+                outcomes.add(new Outcome(true, before, before));
             }
         }
 
