@@ -78,7 +78,9 @@ class SidecarProcessTest {
                     held.send(RawClient.get("/api/held", List.of(token, "X-App: hold")));
                     hold.awaitArrival();
 
-                    process.destroy(); // SIGTERM
+                    // SIGTERM through the handle: Process.destroy() also closes the process's stdout,
+                    // which the drain above is still reading (its next read fails with "Stream closed").
+                    process.toHandle().destroy();
                     hold.release();
 
                     assertThat(held.read().status()).isEqualTo(200);
