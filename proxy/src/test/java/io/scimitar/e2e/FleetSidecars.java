@@ -1,5 +1,7 @@
 package io.scimitar.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.nimbusds.jose.jwk.RSAKey;
 import io.scimitar.authn.KeyServer;
 import io.scimitar.authn.Tokens;
@@ -9,6 +11,7 @@ import io.scimitar.cli.RunningSidecar;
 import io.scimitar.cli.SidecarLauncher;
 import io.scimitar.config.ConfigLoader;
 import io.scimitar.config.Profile;
+import io.scimitar.feed.Await;
 import io.scimitar.index.DirectoryGroup;
 import io.scimitar.index.MembershipIndex;
 import io.scimitar.testing.RawClient;
@@ -21,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 
 /**
  * The parts around a fleet for its failure tests: an upstream app, an identity provider, and
@@ -80,7 +86,6 @@ final class FleetSidecars implements AutoCloseable {
         return sidecar;
     }
 
-    /** A GET of a route allowed to role engineers (group eng), as the user with this email. */
     /**
      * Starts a sidecar following {@code feedUrls} and records every swap of its directory into
      * {@code swaps}, in order: a snapshot as "reset V", a change as "V".
@@ -95,6 +100,21 @@ final class FleetSidecars implements AutoCloseable {
         return sidecar;
     }
 
+    /**
+     * Starts {@code count} sidecars following {@code feedUrls}, each recording its swaps as
+     * {@link #startRecording(List, List)} does into a list appended to {@code swaps}.
+     */
+    List<RunningSidecar> startRecording(List<String> feedUrls, int count, List<List<String>> swaps) {
+        var sidecars = new ArrayList<RunningSidecar>();
+        for (int i = 0; i < count; i++) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            sidecars.add(startRecording(feedUrls, seen));
+            swaps.add(seen);
+        }
+        return sidecars;
+    }
+
+    /** A GET of a route allowed to role engineers (group eng), as the user with this email. */
     String request(String email) {
         String token = Tokens.sign(key, Tokens.claims(Instant.now()).claim("email", email).build());
         return RawClient.get("/api/things", List.of("Authorization: Bearer " + token));
@@ -138,6 +158,28 @@ final class FleetSidecars implements AutoCloseable {
         all.add("version " + index.version());
         all.addAll(lines);
         return all;
+    }
+
+    /** Waits, within {@code bound} for each, until every one of {@code sidecars} holds {@code version} or later. */
+    static void awaitVersion(List<RunningSidecar> sidecars, long version, Duration bound) {
+        for (RunningSidecar sidecar : sidecars) {
+            Await.until(bound, () -> sidecar.directory().current().version() >= version,
+                    () -> "sidecar on port " + sidecar.port() + " is at version " + sidecar.directory().current().version()
+                            + ", not " + version);
+        }
+    }
+
+    /**
+     * Asserts that sidecar {@code index}'s recorded {@code swaps} hold each change 1 to {@code lastVersion}
+     * once, in order (nothing missed or repeated), and no snapshot but possibly the first.
+     */
+    static void assertEachChangeOnce(List<String> swaps, long lastVersion, int index) {
+        List<String> changes = LongStream.rangeClosed(1, lastVersion).mapToObj(Long::toString).toList();
+        assertThat(swaps).as("sidecar %d's swaps", index).filteredOn(s -> !s.startsWith("reset"))
+                .containsExactlyElementsOf(changes);
+        // The first snapshot (version 0) may land before the listener was added; no other ever may.
+        assertThat(swaps).as("sidecar %d's swaps", index).filteredOn(s -> s.startsWith("reset"))
+                .isSubsetOf("reset 0").doesNotHaveDuplicates();
     }
 
     /** A loopback port free right now, for a receiver that must come back at the same URL. */
