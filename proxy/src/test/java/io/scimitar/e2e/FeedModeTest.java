@@ -13,6 +13,7 @@ import io.scimitar.config.Profile;
 import io.scimitar.feed.Await;
 import io.scimitar.feed.SourceDirectory;
 import io.scimitar.feed.TestFeedServer;
+import io.scimitar.testing.RecordingApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

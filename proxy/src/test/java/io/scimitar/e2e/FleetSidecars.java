@@ -15,6 +15,7 @@ import io.scimitar.feed.Await;
 import io.scimitar.index.DirectoryGroup;
 import io.scimitar.index.MembershipIndex;
 import io.scimitar.testing.RawClient;
+import io.scimitar.testing.RecordingApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.forward.ForwardSettings;
 import io.scimitar.scim.schema.ResourceType;
+import io.scimitar.testing.RecordingApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -153,7 +154,7 @@ class ConnectionRevocationTest {
 
     @Test
     void anHttp2ConnectionWithAStreamOpenIsClosedWhenItsUserIsDeactivated() throws Exception {
-        try (var stalling = new EchoApp();
+        try (var stalling = new RecordingApp();
                 var h2 = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(stalling.port())), fixture.accessCheck(), live).start();
                 var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {

@@ -1,8 +1,5 @@
 package io.scimitar.listen;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.netty.handler.codec.http.HttpRequest;
 import io.scimitar.authn.AuthResult;
@@ -21,18 +18,13 @@ import io.scimitar.authz.PolicyLoader;
 import io.scimitar.forward.ForwardedIdentity;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.UserKey;
-import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.service.DirectoryService;
-import io.scimitar.scim.service.DirectorySettings;
-import io.scimitar.scim.service.Projection;
-import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
+import io.scimitar.testing.ReceiverDirectory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -57,7 +49,7 @@ final class DirectoryFixture implements AutoCloseable {
     private final RSAKey signingKey = Tokens.rsa("rsa-1");
     private final KeyServer keyServer = new KeyServer();
     private final JwksCache jwks;
-    private final DirectoryView view;
+    private final ReceiverDirectory receiver;
 
     DirectoryFixture(Path folder, String policyYaml) throws IOException {
         keyServer.publish(List.of(signingKey));
@@ -66,10 +58,10 @@ final class DirectoryFixture implements AutoCloseable {
         JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE).build();
         authenticator = new RequestAuthenticator(TokenExtractor.builder().build(), Optional.of(jwt), Optional.empty(),
                 tokenCache);
-        store = JdbcStore.openSqlite(folder.resolve("directory.db"), true, Clock.systemUTC());
-        view = DirectoryView.follow(store);
-        scim = new DirectoryService(store, view, DirectorySettings.DEFAULT);
-        directory = DirectoryIndex.follow(store, view, UserKey.EMAILS);
+        receiver = ReceiverDirectory.in(folder.resolve("receiver"));
+        store = receiver.store();
+        scim = receiver.service();
+        directory = DirectoryIndex.follow(store, receiver.view(), UserKey.EMAILS);
         policy = new AtomicReference<>(policy(policyYaml));
         decider = new AccessDecider(policy::get, authenticator, directory);
     }
@@ -105,35 +97,23 @@ final class DirectoryFixture implements AutoCloseable {
     }
 
     String createUser(String userName, String email) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:User");
-        json.put("userName", userName);
-        json.putArray("emails").addObject().put("value", email).put("type", "work");
-        return scim.create(ResourceType.USER, json, Projection.DEFAULT).id();
+        return receiver.createUser(userName, email);
     }
 
     String createGroup(String displayName, String... memberIds) {
-        return createGroup(displayName, Optional.empty(), memberIds);
+        return receiver.createGroup(displayName, memberIds);
     }
 
     String createGroup(String displayName, Optional<String> externalId, String... memberIds) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:Group");
-        json.put("displayName", displayName);
-        externalId.ifPresent(e -> json.put("externalId", e));
-        ArrayNode members = json.putArray("members");
-        for (String id : memberIds) {
-            members.addObject().put("value", id);
-        }
-        return scim.create(ResourceType.GROUP, json, Projection.DEFAULT).id();
+        return receiver.createGroup(displayName, externalId, List.of(memberIds));
     }
 
     void deactivate(String userId) {
-        patch(ResourceType.USER, userId, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]");
+        receiver.deactivate(userId);
     }
 
     void removeMember(String groupId, String userId) {
-        patch(ResourceType.GROUP, groupId, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + userId + "\\\"]\"}]");
+        receiver.removeMember(groupId, userId);
     }
 
     void setPolicy(String yaml) {
@@ -142,14 +122,7 @@ final class DirectoryFixture implements AutoCloseable {
 
     /** Applies the PatchOp {@code operations} (a JSON array literal) to the resource. */
     void patch(ResourceType type, String id, String operations) {
-        ObjectNode body = Json.object();
-        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:PatchOp");
-        try {
-            body.set("Operations", Json.MAPPER.readTree(operations));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(new IOException("bad JSON literal in a test: " + operations, e));
-        }
-        scim.patch(type, id, body, Optional.empty(), Projection.DEFAULT);
+        receiver.patch(type, id, operations);
     }
 
     private static Policy policy(String yaml) {
@@ -159,8 +132,7 @@ final class DirectoryFixture implements AutoCloseable {
     @Override
     public void close() {
         directory.close();
-        view.close();
-        store.close();
+        receiver.close();
         jwks.close();
         keyServer.close();
     }

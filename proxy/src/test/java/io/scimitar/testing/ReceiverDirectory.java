@@ -1,4 +1,4 @@
-package io.scimitar.index;
+package io.scimitar.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,15 +21,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The receiver's directory as production assembles it, for the index tests: a JDBC store on a
- * SQLite file in a fresh temporary folder, the view that follows it, and the SCIM service on top.
- * Every write goes through {@link DirectoryService} with SCIM JSON, as an IdP's would.
+ * The receiver's directory as production assembles it, for the index, feed and decision tests: a
+ * JDBC store on a SQLite file in a fresh folder, the view that follows it, and the SCIM service on
+ * top. Every write goes through {@link DirectoryService} with SCIM JSON, as an IdP's would.
  */
-final class ReceiverDirectory implements AutoCloseable {
+public final class ReceiverDirectory implements AutoCloseable {
 
-    static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-    static final String GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
-    static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    private static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+    private static final String GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    private static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
     private final Path folder;
     private final JdbcStore store;
@@ -44,42 +44,51 @@ final class ReceiverDirectory implements AutoCloseable {
                 new DirectorySettings(groupDisplayNameUnique, DirectorySettings.DEFAULT.maxResults()));
     }
 
-    static ReceiverDirectory open() {
+    public static ReceiverDirectory open() {
         return open(true);
     }
 
-    static ReceiverDirectory open(boolean groupDisplayNameUnique) {
+    public static ReceiverDirectory open(boolean groupDisplayNameUnique) {
         try {
-            return new ReceiverDirectory(Files.createTempDirectory("index-directory-"), groupDisplayNameUnique);
+            return new ReceiverDirectory(Files.createTempDirectory("receiver-directory-"), groupDisplayNameUnique);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    JdbcStore store() {
+    /** A directory in {@code folder}, a new folder this creates (and deletes on close). */
+    public static ReceiverDirectory in(Path folder) {
+        try {
+            return new ReceiverDirectory(Files.createDirectory(folder), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public JdbcStore store() {
         return store;
     }
 
-    DirectoryView view() {
+    public DirectoryView view() {
         return view;
     }
 
-    DirectoryService service() {
+    public DirectoryService service() {
         return service;
     }
 
-    long version() {
+    public long version() {
         return store.changeLog().currentVersion();
     }
 
     /** Creates a user from a SCIM body (without {@code schemas}, which this adds); returns its id. */
-    String createUserFrom(String body) {
+    public String createUserFrom(String body) {
         ObjectNode json = object(body);
         json.putArray("schemas").add(USER_SCHEMA);
         return service.create(ResourceType.USER, json, Projection.DEFAULT).id();
     }
 
-    String createUser(String userName, String... emails) {
+    public String createUser(String userName, String... emails) {
         ObjectNode json = Json.object();
         json.putArray("schemas").add(USER_SCHEMA);
         json.put("userName", userName);
@@ -92,11 +101,11 @@ final class ReceiverDirectory implements AutoCloseable {
         return service.create(ResourceType.USER, json, Projection.DEFAULT).id();
     }
 
-    String createGroup(String displayName, String... memberIds) {
+    public String createGroup(String displayName, String... memberIds) {
         return createGroup(displayName, Optional.empty(), List.of(memberIds));
     }
 
-    String createGroup(String displayName, Optional<String> externalId, List<String> memberIds) {
+    public String createGroup(String displayName, Optional<String> externalId, List<String> memberIds) {
         ObjectNode json = Json.object();
         json.putArray("schemas").add(GROUP_SCHEMA);
         json.put("displayName", displayName);
@@ -109,37 +118,53 @@ final class ReceiverDirectory implements AutoCloseable {
     }
 
     /** PATCH with a JSON array of operations. */
-    void patchUser(String id, String operations) {
-        service.patch(ResourceType.USER, id, patchOp(operations), Optional.empty(), Projection.DEFAULT);
+    public void patch(ResourceType type, String id, String operations) {
+        service.patch(type, id, patchOp(operations), Optional.empty(), Projection.DEFAULT);
     }
 
-    void patchGroup(String id, String operations) {
-        service.patch(ResourceType.GROUP, id, patchOp(operations), Optional.empty(), Projection.DEFAULT);
+    public void patchUser(String id, String operations) {
+        patch(ResourceType.USER, id, operations);
+    }
+
+    public void patchGroup(String id, String operations) {
+        patch(ResourceType.GROUP, id, operations);
+    }
+
+    public void addMember(String groupId, String userId) {
+        patchGroup(groupId, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + userId + "\"}]}]");
+    }
+
+    public void removeMember(String groupId, String userId) {
+        patchGroup(groupId, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + userId + "\\\"]\"}]");
+    }
+
+    public void deactivate(String userId) {
+        patchUser(userId, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]");
     }
 
     /** PUT a user from a SCIM body (without {@code schemas}). */
-    void replaceUser(String id, String body) {
+    public void replaceUser(String id, String body) {
         ObjectNode json = object(body);
         json.putArray("schemas").add(USER_SCHEMA);
         service.replace(ResourceType.USER, id, json, Optional.empty(), Projection.DEFAULT);
     }
 
-    void deleteUser(String id) {
+    public void deleteUser(String id) {
         service.delete(ResourceType.USER, id, Optional.empty());
     }
 
-    void deleteGroup(String id) {
+    public void deleteGroup(String id) {
         service.delete(ResourceType.GROUP, id, Optional.empty());
     }
 
     /** A JSON array of member references. */
-    static String members(List<String> ids) {
+    public static String members(List<String> ids) {
         ArrayNode array = Json.array();
         ids.forEach(id -> array.addObject().put("value", id));
         return array.toString();
     }
 
-    static ObjectNode object(String json) {
+    public static ObjectNode object(String json) {
         try {
             return (ObjectNode) Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
