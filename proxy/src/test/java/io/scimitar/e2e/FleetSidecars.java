@@ -37,8 +37,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
 /**
- * The parts around a fleet for its failure tests: an upstream app, an identity provider, and
- * sidecars in feed mode started through {@link SidecarLauncher} as {@code scimitar proxy} starts
+ * The parts around sidecars in feed mode for the fleet and feed tests: an upstream app, an identity
+ * provider, and sidecars started through {@link SidecarLauncher} as {@code scimitar proxy} starts
  * them; with requests signed for any user and the directory a sidecar holds, written out so that two
  * directories can be compared whatever their group ordinals.
  */
@@ -47,7 +47,12 @@ final class FleetSidecars implements AutoCloseable {
     static final String SCIM_TOKEN = "fleet-scim-token-0123456789abcdef";
     static final String FEED_TOKEN = "fleet-feed-token-0123456789abcdef";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1: the JDK client would otherwise upgrade to h2c, and a request in flight on an HTTP/2
+     * connection while its user is revoked has its connection closed (by design: LiveConnections)
+     * instead of getting its 403.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final RSAKey key = Tokens.rsa("fleet-failure-key");
     private final List<RunningSidecar> started = new ArrayList<>();
     private final Path policy;
@@ -55,7 +60,12 @@ final class FleetSidecars implements AutoCloseable {
     private final KeyServer idp;
 
     FleetSidecars(Path dir) throws IOException {
-        policy = Files.writeString(dir.resolve("policy.yaml"), SidecarFixture.POLICY);
+        this(dir, SidecarFixture.POLICY);
+    }
+
+    /** With {@code policyYaml} as every sidecar's policy. */
+    FleetSidecars(Path dir, String policyYaml) throws IOException {
+        policy = Files.writeString(dir.resolve("policy.yaml"), policyYaml);
         app = new RecordingApp();
         idp = new KeyServer();
         idp.publish(List.of(key));
@@ -68,7 +78,10 @@ final class FleetSidecars implements AutoCloseable {
         return new ReceiverLauncher(ReceiverLauncher::openJdbc).start(config, List.of());
     }
 
-    /** A sidecar following {@code feedUrls} (receivers' base URLs, in the order it tries them). */
+    /**
+     * A sidecar following {@code feedUrls} (receivers' base URLs, in the order it tries them), with
+     * {@code overrides} over its default environment.
+     */
     RunningSidecar start(List<String> feedUrls, Map<String, String> overrides) {
         var env = new HashMap<String, String>();
         env.put("SCIMITAR_LISTEN", "127.0.0.1:0");
@@ -117,8 +130,18 @@ final class FleetSidecars implements AutoCloseable {
 
     /** A GET of a route allowed to role engineers (group eng), as the user with this email. */
     String request(String email) {
-        String token = Tokens.sign(key, Tokens.claims(Instant.now()).claim("email", email).build());
-        return RawClient.get("/api/things", List.of("Authorization: Bearer " + token));
+        return RawClient.get("/api/things", List.of("Authorization: Bearer " + token(email)));
+    }
+
+    /** A fresh token for the user with this email, signed by the identity provider's key. */
+    String token(String email) {
+        return Tokens.sign(key, Tokens.claims(Instant.now()).claim("email", email).build());
+    }
+
+    /** A GET of {@code path} through {@code sidecar}, as the user with this email. */
+    HttpResponse<String> get(RunningSidecar sidecar, String path, String email) {
+        return send(HttpRequest.newBuilder(URI.create(sidecar.url() + path))
+                .header("Authorization", "Bearer " + token(email)).build());
     }
 
     /** The status {@code sidecar} answers {@code request} with. */
@@ -132,9 +155,17 @@ final class FleetSidecars implements AutoCloseable {
 
     /** The sidecar's {@code /readyz} answer, as status and body. */
     HttpResponse<String> readyz(RunningSidecar sidecar) {
+        return admin(sidecar, "/readyz");
+    }
+
+    /** A GET of {@code path} on the sidecar's admin listener. */
+    HttpResponse<String> admin(RunningSidecar sidecar, String path) {
+        return send(HttpRequest.newBuilder(URI.create(sidecar.adminUrl() + path)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(sidecar.adminUrl() + "/readyz")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
