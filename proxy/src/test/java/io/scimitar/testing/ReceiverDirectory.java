@@ -1,6 +1,5 @@
 package io.scimitar.testing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimitar.scim.json.Json;
@@ -8,6 +7,7 @@ import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.service.DirectoryService;
 import io.scimitar.scim.service.DirectorySettings;
 import io.scimitar.scim.service.Projection;
+import io.scimitar.scim.store.Directory;
 import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
 import java.io.IOException;
@@ -21,27 +21,22 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The receiver's directory as production assembles it, for the index, feed and decision tests: a
- * JDBC store on a SQLite file in a fresh folder, the view that follows it, and the SCIM service on
- * top. Every write goes through {@link DirectoryService} with SCIM JSON, as an IdP's would.
+ * The receiver's directory as production assembles it, for the index, feed and decision tests: the
+ * receiver tests' {@link Directory} (a JDBC store on a SQLite file, the view that follows it, the
+ * SCIM service on top) on the system clock in a fresh folder it deletes on close. Every write goes
+ * through {@link DirectoryService} with SCIM JSON, as an IdP's would.
  */
 public final class ReceiverDirectory implements AutoCloseable {
 
-    private static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-    private static final String GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
-    private static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
     private final Path folder;
-    private final JdbcStore store;
-    private final DirectoryView view;
+    private final Directory directory;
     private final DirectoryService service;
 
     private ReceiverDirectory(Path folder, boolean groupDisplayNameUnique) {
         this.folder = folder;
-        this.store = JdbcStore.openSqlite(folder.resolve("directory.db"), groupDisplayNameUnique, Clock.systemUTC());
-        this.view = DirectoryView.follow(store);
-        this.service = new DirectoryService(store, view,
-                new DirectorySettings(groupDisplayNameUnique, DirectorySettings.DEFAULT.maxResults()));
+        this.directory = Directory.open(folder,
+                new DirectorySettings(groupDisplayNameUnique, DirectorySettings.DEFAULT.maxResults()), Clock.systemUTC());
+        this.service = directory.service();
     }
 
     public static ReceiverDirectory open() {
@@ -66,11 +61,11 @@ public final class ReceiverDirectory implements AutoCloseable {
     }
 
     public JdbcStore store() {
-        return store;
+        return directory.store();
     }
 
     public DirectoryView view() {
-        return view;
+        return directory.view();
     }
 
     public DirectoryService service() {
@@ -78,19 +73,19 @@ public final class ReceiverDirectory implements AutoCloseable {
     }
 
     public long version() {
-        return store.changeLog().currentVersion();
+        return directory.version();
     }
 
     /** Creates a user from a SCIM body (without {@code schemas}, which this adds); returns its id. */
     public String createUserFrom(String body) {
         ObjectNode json = object(body);
-        json.putArray("schemas").add(USER_SCHEMA);
+        json.putArray("schemas").add(Directory.USER_SCHEMA);
         return service.create(ResourceType.USER, json, Projection.DEFAULT).id();
     }
 
     public String createUser(String userName, String... emails) {
         ObjectNode json = Json.object();
-        json.putArray("schemas").add(USER_SCHEMA);
+        json.putArray("schemas").add(Directory.USER_SCHEMA);
         json.put("userName", userName);
         if (emails.length > 0) {
             ArrayNode array = json.putArray("emails");
@@ -107,7 +102,7 @@ public final class ReceiverDirectory implements AutoCloseable {
 
     public String createGroup(String displayName, Optional<String> externalId, List<String> memberIds) {
         ObjectNode json = Json.object();
-        json.putArray("schemas").add(GROUP_SCHEMA);
+        json.putArray("schemas").add(Directory.GROUP_SCHEMA);
         json.put("displayName", displayName);
         externalId.ifPresent(e -> json.put("externalId", e));
         if (!memberIds.isEmpty()) {
@@ -119,7 +114,7 @@ public final class ReceiverDirectory implements AutoCloseable {
 
     /** PATCH with a JSON array of operations. */
     public void patch(ResourceType type, String id, String operations) {
-        service.patch(type, id, patchOp(operations), Optional.empty(), Projection.DEFAULT);
+        directory.patch(type, id, operations);
     }
 
     public void patchUser(String id, String operations) {
@@ -145,7 +140,7 @@ public final class ReceiverDirectory implements AutoCloseable {
     /** PUT a user from a SCIM body (without {@code schemas}). */
     public void replaceUser(String id, String body) {
         ObjectNode json = object(body);
-        json.putArray("schemas").add(USER_SCHEMA);
+        json.putArray("schemas").add(Directory.USER_SCHEMA);
         service.replace(ResourceType.USER, id, json, Optional.empty(), Projection.DEFAULT);
     }
 
@@ -165,28 +160,12 @@ public final class ReceiverDirectory implements AutoCloseable {
     }
 
     public static ObjectNode object(String json) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("bad JSON literal in a test: " + json, e);
-        }
-    }
-
-    private static ObjectNode patchOp(String operations) {
-        ObjectNode body = Json.object();
-        body.putArray("schemas").add(PATCH_OP);
-        try {
-            body.set("Operations", Json.MAPPER.readTree(operations));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("bad JSON literal in a test: " + operations, e);
-        }
-        return body;
+        return Directory.object(json);
     }
 
     @Override
     public void close() {
-        view.close();
-        store.close();
+        directory.close();
         try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
