@@ -7,6 +7,7 @@ import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.service.DirectoryService;
 import io.scimitar.scim.service.DirectorySettings;
 import io.scimitar.scim.service.Projection;
+import io.scimitar.scim.service.SqliteDirectory;
 import io.scimitar.scim.store.Directory;
 import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
@@ -14,28 +15,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The receiver's directory as production assembles it, for the index, feed and decision tests: the
- * receiver tests' {@link Directory} (a JDBC store on a SQLite file, the view that follows it, the
- * SCIM service on top) on the system clock in a fresh folder it deletes on close. Every write goes
- * through {@link DirectoryService} with SCIM JSON, as an IdP's would.
+ * receiver tests' {@link SqliteDirectory} (a JDBC store on a SQLite file in a fresh folder, the view
+ * that follows it, the SCIM service on top). Every write goes through {@link DirectoryService} with
+ * SCIM JSON, as an IdP's would.
  */
 public final class ReceiverDirectory implements AutoCloseable {
 
-    private final Path folder;
+    private final SqliteDirectory sqlite;
     private final Directory directory;
     private final DirectoryService service;
 
     private ReceiverDirectory(Path folder, boolean groupDisplayNameUnique) {
-        this.folder = folder;
-        this.directory = Directory.open(folder,
-                new DirectorySettings(groupDisplayNameUnique, DirectorySettings.DEFAULT.maxResults()), Clock.systemUTC());
+        this.sqlite = SqliteDirectory.open(folder,
+                new DirectorySettings(groupDisplayNameUnique, DirectorySettings.DEFAULT.maxResults()));
+        this.directory = sqlite.directory();
         this.service = directory.service();
     }
 
@@ -165,11 +163,6 @@ public final class ReceiverDirectory implements AutoCloseable {
 
     @Override
     public void close() {
-        directory.close();
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        sqlite.close();
     }
 }
