@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.cli.RunningSidecar;
 import io.scimitar.cli.SidecarLauncher;
-import io.scimitar.feed.Await;
 import io.scimitar.feed.SourceDirectory;
 import io.scimitar.feed.TestFeedServer;
+import io.scimitar.scim.testing.Await;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

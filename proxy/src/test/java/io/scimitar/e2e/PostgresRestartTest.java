@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.cli.RunningReceiver;
 import io.scimitar.cli.RunningSidecar;
-import io.scimitar.feed.Await;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.scim.store.PostgresServer;
+import io.scimitar.scim.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
