@@ -1,24 +1,17 @@
 package io.scimitar.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.scimitar.authn.JwksCache;
 import io.scimitar.authn.JwtAuthenticator;
+import io.scimitar.authn.KeyServer;
 import io.scimitar.authn.RequestAuthenticator;
 import io.scimitar.authn.RequestHeaders;
 import io.scimitar.authn.TokenExtractor;
+import io.scimitar.authn.Tokens;
 import io.scimitar.authn.VerifiedTokenCache;
 import io.scimitar.authz.Decision;
 import io.scimitar.authz.Policy;
@@ -32,10 +25,6 @@ import io.scimitar.index.UserKey;
 import io.scimitar.listen.AccessDecider;
 import io.scimitar.scim.json.Json;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,13 +59,11 @@ public class DecisionBenchmark {
     static final int GROUPS = 200;
     /** Each user is in this many groups (spread evenly), about a typical workforce IdP's count. */
     static final int GROUPS_PER_USER = 8;
-    static final String ISSUER = "https://idp.example.test/oauth2/default";
-    static final String AUDIENCE = "api://scimitar";
     /** The user whose requests are measured; the route it hits is the policy's 17th (a late match). */
     static final String EMAIL = "user4242@example.com";
     static final String PATH = "/svc16/items/42";
 
-    private HttpServer keyServer;
+    private KeyServer keyServer;
     private JwksCache jwks;
     private DirectoryIndex directory;
     private Policy policy;
@@ -86,11 +73,12 @@ public class DecisionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        RSAKey key = rsa();
-        keyServer = jwksServer(new JWKSet(key).toPublicJWKSet().toString());
-        jwks = JwksCache.builder(URI.create("http://127.0.0.1:" + keyServer.getAddress().getPort() + "/jwks")).build();
+        RSAKey key = Tokens.rsa("bench-1");
+        keyServer = new KeyServer();
+        keyServer.publish(List.of(key));
+        jwks = JwksCache.builder(keyServer.jwksUrl()).build();
         jwks.refreshNow().join();
-        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(ISSUER).audience(AUDIENCE).build();
+        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE).build();
         RequestAuthenticator authenticator = new RequestAuthenticator(TokenExtractor.builder().build(),
                 Optional.of(jwt), Optional.empty(), VerifiedTokenCache.create(VerifiedTokenCache.DEFAULT_MAXIMUM_SIZE,
                         VerifiedTokenCache.DEFAULT_MAXIMUM_LIFETIME));
@@ -101,7 +89,10 @@ public class DecisionBenchmark {
 
         // Two views of the same request: a ready list (the header step alone costs nothing), and the
         // pipeline's adapter over the headers Netty's HTTP/1.1 decoder fills, with a browser's usual set.
-        String authorization = "Bearer " + sign(key, EMAIL);
+        // An hour's lifetime: the token cache keeps answering for the whole run.
+        Instant now = Instant.now();
+        String authorization = "Bearer " + Tokens.sign(key, Tokens.claims(now).subject("00u4242").claim("email", EMAIL)
+                .expirationTime(Date.from(now.plus(Duration.ofHours(1)))).build());
         List<String> authorizationValues = List.of(authorization);
         headers = name -> name.equalsIgnoreCase("authorization") ? authorizationValues : List.of();
         HttpHeaders parsed = new DefaultHttpHeaders()
@@ -125,7 +116,7 @@ public class DecisionBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         jwks.close();
-        keyServer.stop(0);
+        keyServer.close();
     }
 
     /** Route match, token-cache hit, user lookup, group check, Decision: the whole fast path. */
@@ -190,41 +181,5 @@ public class DecisionBenchmark {
                     .append(r).append("]\n");
         }
         return yaml.toString();
-    }
-
-    private static HttpServer jwksServer(String body) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/jwks", exchange -> {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private static RSAKey rsa() {
-        try {
-            return new RSAKeyGenerator(2048).keyID("bench-1").generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sign(RSAKey key, String email) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("00u4242")
-                .claim("email", email).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-                .build();
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-            jwt.sign(new RSASSASigner(key));
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

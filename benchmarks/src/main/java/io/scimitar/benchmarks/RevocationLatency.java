@@ -75,7 +75,7 @@ public final class RevocationLatency {
         for (int i = 0; i < count; i++) {
             List<String> urls = new ArrayList<>();
             for (int r = 0; r < receivers.size(); r++) {
-                urls.add(base(receivers.get((i + r) % receivers.size())));
+                urls.add(receivers.get((i + r) % receivers.size()).feedUrl());
             }
             var env = new HashMap<String, String>(Map.of("SCIMITAR_LISTEN", "127.0.0.1:0",
                     "SCIMITAR_ADMIN_LISTEN", "127.0.0.1:0", "SCIMITAR_UPSTREAM", app.url().toString(),
@@ -185,10 +185,5 @@ public final class RevocationLatency {
             throw new IllegalStateException("no id in " + json);
         }
         return matcher.group(1);
-    }
-
-    private static String base(RunningReceiver receiver) {
-        String scim = receiver.scimUrl();
-        return scim.substring(0, scim.length() - "/scim/v2".length());
     }
 }

@@ -214,7 +214,7 @@ public final class SnapshotScale {
         RunningReceiver receiver = new ReceiverLauncher(ReceiverLauncher::openJdbc).start(receiverConfig, List.of());
         System.out.printf("receiver up in %.1f s (it loads the directory into its own view)%n",
                 (System.nanoTime() - receiverStart) / 1e9);
-        String base = receiver.scimUrl().substring(0, receiver.scimUrl().length() - "/scim/v2".length());
+        String base = receiver.feedUrl();
         byte[] gzipped = wire(base, expected);
         for (int run = 1; run <= runs; run++) {
             long start = System.nanoTime();

@@ -127,7 +127,7 @@ public final class ReceiverLauncher {
                     ? directory.openFeed(FeedSettings.builder(feedTokens(config.feed())).build())
                     : Feed.off();
             ScimServer server = new ScimServer(built, directory.service(), feed).start();
-            return new RunningReceiver(server, directory, scim.listen(), config.store());
+            return new RunningReceiver(server, directory, scim.listen(), config.store(), config.feed().enabled());
         } catch (RuntimeException e) {
             directory.close();
             throw e;

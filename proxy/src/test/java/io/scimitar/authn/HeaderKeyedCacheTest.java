@@ -1,7 +1,5 @@
 package io.scimitar.authn;
 
-import static io.scimitar.authn.Tokens.AUDIENCE;
-import static io.scimitar.authn.Tokens.ISSUER;
 import static io.scimitar.authn.Tokens.claims;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,34 +32,27 @@ class HeaderKeyedCacheTest {
     private static final AuthResult UNKNOWN_KEY = AuthResult.Rejected.of(RejectReason.UNKNOWN_KEY);
 
     private final TestTime time = new TestTime(NOW);
-    private KeyServer server;
-    private JwksCache jwks;
+    private VerifyingAuthenticator verifying;
     private VerifiedTokenCache cache;
     private RequestAuthenticator authenticator;
     private String token;
 
     @BeforeEach
     void start() throws Exception {
-        server = new KeyServer();
-        server.publish(List.of(RSA_1));
-        jwks = JwksCache.builder(server.jwksUrl()).clock(time).build();
-        jwks.refreshNow().join();
-        cache = new VerifiedTokenCache(1_000, Duration.ofMinutes(10), time, time);
-        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(ISSUER).audience(AUDIENCE).clock(time).build();
         TokenExtractor extractor = TokenExtractor.builder().cookie(Optional.of("session")).build();
-        authenticator = new RequestAuthenticator(extractor, Optional.of(jwt), Optional.empty(), cache);
+        verifying = new VerifyingAuthenticator(time, RSA_1, extractor);
+        cache = verifying.cache;
+        authenticator = verifying.authenticator;
         token = Tokens.sign(RSA_1, claims(NOW).build());
     }
 
     @AfterEach
     void stop() {
-        jwks.close();
-        server.close();
+        verifying.close();
     }
 
     private void withdrawKey() {
-        server.publish(List.of(RSA_2));
-        jwks.refreshNow().join();
+        verifying.publish(RSA_2);
     }
 
     private AuthResult request(String... nameValuePairs) {

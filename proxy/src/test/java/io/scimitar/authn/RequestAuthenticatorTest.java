@@ -1,7 +1,5 @@
 package io.scimitar.authn;
 
-import static io.scimitar.authn.Tokens.AUDIENCE;
-import static io.scimitar.authn.Tokens.ISSUER;
 import static io.scimitar.authn.Tokens.claims;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +7,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,26 +19,20 @@ class RequestAuthenticatorTest {
     private static final RSAKey RSA_2 = Tokens.rsa("rsa-2");
 
     private final TestTime time = new TestTime(NOW);
-    private KeyServer server;
-    private JwksCache jwks;
+    private VerifyingAuthenticator verifying;
     private VerifiedTokenCache cache;
     private RequestAuthenticator authenticator;
 
     @BeforeEach
     void start() throws Exception {
-        server = new KeyServer();
-        server.publish(List.of(RSA_1));
-        jwks = JwksCache.builder(server.jwksUrl()).clock(time).build();
-        jwks.refreshNow().join();
-        cache = new VerifiedTokenCache(1_000, Duration.ofMinutes(10), time, time);
-        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(ISSUER).audience(AUDIENCE).clock(time).build();
-        authenticator = new RequestAuthenticator(TokenExtractor.builder().build(), Optional.of(jwt), Optional.empty(), cache);
+        verifying = new VerifyingAuthenticator(time, RSA_1, TokenExtractor.builder().build());
+        cache = verifying.cache;
+        authenticator = verifying.authenticator;
     }
 
     @AfterEach
     void stop() {
-        jwks.close();
-        server.close();
+        verifying.close();
     }
 
     private AuthResult request(String token) {
@@ -55,8 +45,7 @@ class RequestAuthenticatorTest {
         AuthResult first = request(token);
 
         // Withdraw the key: only a cache hit can still accept the token.
-        server.publish(List.of(RSA_2));
-        jwks.refreshNow().join();
+        verifying.publish(RSA_2);
 
         assertThat(request(token)).isSameAs(first).isInstanceOf(VerifiedToken.class);
         assertThat(cache.stats().hitCount()).isEqualTo(1);
@@ -69,8 +58,7 @@ class RequestAuthenticatorTest {
         String token = Tokens.sign(RSA_2, claims(NOW).build());
         assertThat(request(token)).isEqualTo(AuthResult.Rejected.of(RejectReason.UNKNOWN_KEY));
 
-        server.publish(List.of(RSA_1, RSA_2));
-        jwks.refreshNow().join();
+        verifying.publish(RSA_1, RSA_2);
 
         assertThat(request(token)).isInstanceOf(VerifiedToken.class);
     }

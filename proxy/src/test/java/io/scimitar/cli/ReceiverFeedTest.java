@@ -40,6 +40,9 @@ class ReceiverFeedTest {
         assertThat(config.display(ConfigKey.FEED_TOKEN)).doesNotContain(FEED_TOKEN).startsWith("<redacted");
         try (RunningReceiver receiver = new ReceiverLauncher(ReceiverLauncher::openJdbc).start(config, List.of())) {
             String base = "http://127.0.0.1:" + receiver.port();
+            assertThat(receiver.feedUrl()).isEqualTo(base);
+            assertThat(receiver.readyLine()).startsWith("scimitar receiver ready: SCIM at " + base
+                    + "/scim/v2, feed for sidecars at " + base + " (store ");
             assertThat(get(base + "/feed/v1/snapshot", FEED_TOKEN).statusCode()).isEqualTo(200);
             assertThat(get(base + "/feed/v1/snapshot", FILE_TOKEN).statusCode()).isEqualTo(200);
             assertThat(get(base + "/feed/v1/snapshot", SCIM_TOKEN).statusCode()).isEqualTo(401);
@@ -51,6 +54,7 @@ class ReceiverFeedTest {
     @Test
     void withoutAFeedTokenTheFeedIsOff() throws Exception {
         try (RunningReceiver receiver = new ReceiverLauncher(ReceiverLauncher::openJdbc).start(load(Map.of()), List.of())) {
+            assertThat(receiver.readyLine()).doesNotContain("feed");
             assertThat(get("http://127.0.0.1:" + receiver.port() + "/feed/v1/snapshot", FEED_TOKEN).statusCode())
                     .isEqualTo(404);
         }

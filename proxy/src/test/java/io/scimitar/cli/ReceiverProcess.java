@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public record ReceiverProcess(Process process, String url, long directoryVersion) {
 
-    private static final Pattern READY = Pattern.compile("ready: SCIM at (http://\\S+/scim/v2) .*directory version (\\d+)");
+    private static final Pattern READY = Pattern.compile("ready: SCIM at (http://\\S+/scim/v2)[ ,].*directory version (\\d+)");
 
     /** Starts the receiver on a free loopback port over the SQLite file {@code db}; returns once it is ready. */
     static ReceiverProcess start(Path db, String token, ProcessBuilder.Redirect stderr) throws IOException {
@@ -28,9 +30,23 @@ public record ReceiverProcess(Process process, String url, long directoryVersion
      */
     public static ReceiverProcess start(Map<String, String> scimitarEnv, ProcessBuilder.Redirect stderr)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Scimitar.class.getName(), "receiver");
+        return start(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Scimitar.class.getName()), scimitarEnv, stderr);
+    }
+
+    /** As {@link #start(Map, ProcessBuilder.Redirect)}, from the shipped jar ({@code java -jar scimitar.jar receiver}). */
+    public static ReceiverProcess startJar(Path jar, Map<String, String> scimitarEnv, ProcessBuilder.Redirect stderr)
+            throws IOException {
+        return start(List.of("-jar", jar.toString()), scimitarEnv, stderr);
+    }
+
+    private static ReceiverProcess start(List<String> javaArguments, Map<String, String> scimitarEnv,
+            ProcessBuilder.Redirect stderr) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaArguments);
+        command.add("receiver");
+        ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("SCIMITAR_"));
         env.put("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0");

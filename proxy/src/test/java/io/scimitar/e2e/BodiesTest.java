@@ -5,6 +5,7 @@ import static io.scimitar.e2e.SidecarFixture.ADA;
 import static io.scimitar.e2e.SidecarFixture.GRACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scimitar.testing.RecordingApp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

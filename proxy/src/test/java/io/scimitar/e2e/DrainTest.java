@@ -5,6 +5,7 @@ import static io.scimitar.e2e.SidecarFixture.ADA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scimitar.testing.RecordingApp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

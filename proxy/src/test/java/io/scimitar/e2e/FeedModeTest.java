@@ -2,31 +2,17 @@ package io.scimitar.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.RSAKey;
-import io.scimitar.authn.KeyServer;
-import io.scimitar.authn.Tokens;
-import io.scimitar.cli.ReceiverLauncher;
 import io.scimitar.cli.RunningSidecar;
 import io.scimitar.cli.SidecarLauncher;
-import io.scimitar.config.ConfigLoader;
-import io.scimitar.config.Profile;
-import io.scimitar.feed.Await;
 import io.scimitar.feed.SourceDirectory;
 import io.scimitar.feed.TestFeedServer;
+import io.scimitar.scim.testing.Await;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,17 +40,9 @@ class FeedModeTest {
     @TempDir
     Path dir;
 
-    /**
-     * HTTP/1.1: the JDK client would otherwise upgrade to h2c, and a request in flight on an HTTP/2
-     * connection while its user is revoked has its connection closed (by design: LiveConnections)
-     * instead of getting its 403 — this class is about the feed, not that.
-     */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final RSAKey key = Tokens.rsa("rsa-feed");
     private SourceDirectory source;
     private TestFeedServer feed;
-    private RecordingApp app;
-    private KeyServer idp;
+    private FleetSidecars sidecars;
     private RunningSidecar sidecar;
     private String ada;
 
@@ -75,18 +53,12 @@ class FeedModeTest {
         source.createUser("linus@example.com");
         source.createGroup("eng", ada);
         feed = new TestFeedServer(source.store(), Duration.ofMillis(50));
-        app = new RecordingApp();
-        idp = new KeyServer();
-        idp.publish(List.of(key));
+        sidecars = new FleetSidecars(dir, POLICY);
     }
 
     @AfterEach
     void stop() {
-        if (sidecar != null) {
-            sidecar.close();
-        }
-        idp.close();
-        app.close();
+        sidecars.close();
         feed.close();
         source.close();
     }
@@ -145,24 +117,8 @@ class FeedModeTest {
     }
 
     private RunningSidecar startSidecar(String feedToken) {
-        try {
-            Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
-            Map<String, String> env = new HashMap<>();
-            env.put("SCIMITAR_LISTEN", "127.0.0.1:0");
-            env.put("SCIMITAR_ADMIN_LISTEN", "127.0.0.1:0");
-            env.put("SCIMITAR_UPSTREAM", "http://127.0.0.1:" + app.port());
-            env.put("SCIMITAR_POLICY", policy.toString());
-            env.put("SCIMITAR_AUTH_JWKS_URL", idp.jwksUrl().toString());
-            env.put("SCIMITAR_AUTH_ISSUER", Tokens.ISSUER);
-            env.put("SCIMITAR_AUTH_AUDIENCE", Tokens.AUDIENCE);
-            env.put("SCIMITAR_FEED_URLS", feed.url().toString());
-            env.put("SCIMITAR_FEED_TOKEN", feedToken);
-            env.put("SCIMITAR_FEED_MAX_STALENESS", "1s");
-            var config = new ConfigLoader(env).load(Optional.empty(), Profile.PROXY);
-            return new SidecarLauncher(ReceiverLauncher::openJdbc).start(config, List.of());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return sidecars.start(List.of(feed.url().toString()),
+                Map.of("SCIMITAR_FEED_TOKEN", feedToken, "SCIMITAR_FEED_MAX_STALENESS", "1s"));
     }
 
     private void awaitReady(boolean ready) {
@@ -172,9 +128,7 @@ class FeedModeTest {
     }
 
     private HttpResponse<String> get(String path, String email) {
-        String token = Tokens.sign(key, Tokens.claims(Instant.now()).claim("email", email).build());
-        return send(HttpRequest.newBuilder(URI.create(sidecar.url() + path))
-                .header("Authorization", "Bearer " + token).build());
+        return sidecars.get(sidecar, path, email);
     }
 
     private String metric(String name) {
@@ -183,17 +137,6 @@ class FeedModeTest {
     }
 
     private HttpResponse<String> admin(String path) {
-        return send(HttpRequest.newBuilder(URI.create(sidecar.adminUrl() + path)).build());
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return sidecars.admin(sidecar, path);
     }
 }

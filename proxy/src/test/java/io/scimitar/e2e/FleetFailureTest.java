@@ -7,17 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scimitar.cli.ReceiverProcess;
 import io.scimitar.cli.RunningReceiver;
 import io.scimitar.cli.RunningSidecar;
-import io.scimitar.feed.Await;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.scim.store.PostgresServer;
+import io.scimitar.scim.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,14 +67,9 @@ class FleetFailureTest {
                 "SCIMITAR_FEED_TOKEN", FEED_TOKEN), ProcessBuilder.Redirect.DISCARD);
         killable = a.process();
         RunningReceiver b = track(FleetSidecars.receiver(store, "127.0.0.1:0"));
-        List<String> urls = List.of(FleetSidecars.base(a.url()), FleetSidecars.base(b.scimUrl()));
-        List<RunningSidecar> sidecars = new ArrayList<>();
+        List<String> urls = List.of(FleetSidecars.base(a.url()), b.feedUrl());
         List<List<String>> applied = new ArrayList<>();
-        for (int i = 0; i < SIDECARS; i++) {
-            List<String> seen = new CopyOnWriteArrayList<>();
-            sidecars.add(fleet.startRecording(urls, seen));
-            applied.add(seen);
-        }
+        List<RunningSidecar> sidecars = fleet.startRecording(urls, SIDECARS, applied);
         for (RunningSidecar sidecar : sidecars) {
             Await.until(BOUND, () -> fleet.readyz(sidecar).statusCode() == 200, () -> fleet.readyz(sidecar).body());
         }
@@ -86,7 +79,7 @@ class FleetFailureTest {
         String ada = scimA.createUser("ada@example.com", "ada@example.com");
         String linus = scimA.createUser("linus@example.com", "linus@example.com");
         String eng = scimA.createGroup("eng", ada, linus);
-        awaitVersion(sidecars, 3);
+        FleetSidecars.awaitVersion(sidecars, 3, BOUND);
 
         a.process().destroyForcibly(); // SIGKILL: no drain, the kernel resets its connections
         assertThat(a.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -96,7 +89,7 @@ class FleetFailureTest {
         String grace = scimB.createUser("grace@example.com", "grace@example.com");
         scimB.addMember(eng, grace);
         scimB.deactivate(linus);
-        awaitVersion(sidecars, 6);
+        FleetSidecars.awaitVersion(sidecars, 6, BOUND);
 
         DirectoryIndex ofB = b.followIndex(sidecars.getFirst().directory().current().userKey());
         try {
@@ -104,17 +97,11 @@ class FleetFailureTest {
             assertThat(expected.getFirst()).isEqualTo("version 6");
             assertThat(expected).contains("user " + linus + " linus@example.com active=false groups=[eng]",
                     "user " + grace + " grace@example.com active=true groups=[eng]");
-            List<String> changes = LongStream.rangeClosed(1, 6).mapToObj(Long::toString).toList();
             for (int i = 0; i < SIDECARS; i++) {
                 RunningSidecar sidecar = sidecars.get(i);
                 assertThat(FleetSidecars.contents(sidecar.directory().current())).as("sidecar %d", i)
                         .isEqualTo(expected);
-                // Each change once, in order: nothing missed or repeated.
-                assertThat(applied.get(i)).as("sidecar %d's swaps", i).filteredOn(s -> !s.startsWith("reset"))
-                        .containsExactlyElementsOf(changes);
-                // The first snapshot (version 0) may land before the listener was added; no other ever may.
-                assertThat(applied.get(i)).as("sidecar %d's swaps", i).filteredOn(s -> s.startsWith("reset"))
-                        .isSubsetOf("reset 0").doesNotHaveDuplicates();
+                FleetSidecars.assertEachChangeOnce(applied.get(i), 6, i);
                 assertThat(FleetSidecars.answer(sidecar, fleet.request("grace@example.com"))).isEqualTo(200);
                 assertThat(FleetSidecars.answer(sidecar, fleet.request("linus@example.com"))).isEqualTo(403);
             }
@@ -129,7 +116,7 @@ class FleetFailureTest {
         String listen = "127.0.0.1:" + FleetSidecars.freePort();
         RunningReceiver first = track(FleetSidecars.receiver(store, listen));
         // Above the receivers' 5 s heartbeat interval, so a quiet but live feed stays fresh.
-        RunningSidecar sidecar = fleet.start(List.of(FleetSidecars.base(first.scimUrl())),
+        RunningSidecar sidecar = fleet.start(List.of(first.feedUrl()),
                 Map.of("SCIMITAR_FEED_MAX_STALENESS", "6s"));
         var scim = new ScimClient(first.scimUrl(), SCIM_TOKEN);
         String ada = scim.createUser("ada@example.com", "ada@example.com");
@@ -160,13 +147,5 @@ class FleetFailureTest {
     private RunningReceiver track(RunningReceiver receiver) {
         receivers.add(receiver);
         return receiver;
-    }
-
-    private static void awaitVersion(List<RunningSidecar> sidecars, long version) {
-        for (RunningSidecar sidecar : sidecars) {
-            Await.until(BOUND, () -> sidecar.directory().current().version() >= version,
-                    () -> "sidecar on port " + sidecar.port() + " is at version " + sidecar.directory().current().version()
-                            + ", not " + version);
-        }
     }
 }

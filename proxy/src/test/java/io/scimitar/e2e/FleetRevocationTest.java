@@ -1,27 +1,17 @@
 package io.scimitar.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.scimitar.e2e.FleetSidecars.SCIM_TOKEN;
 
-import com.nimbusds.jose.jwk.RSAKey;
-import io.scimitar.authn.KeyServer;
 import io.scimitar.authn.Tokens;
-import io.scimitar.cli.ReceiverLauncher;
 import io.scimitar.cli.RunningReceiver;
 import io.scimitar.cli.RunningSidecar;
-import io.scimitar.cli.SidecarLauncher;
-import io.scimitar.config.ConfigLoader;
-import io.scimitar.config.Profile;
 import io.scimitar.scim.store.PostgresServer;
-import io.scimitar.testing.RawClient;
-import java.nio.file.Files;
+import io.scimitar.scim.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,56 +30,32 @@ class FleetRevocationTest {
     @RegisterExtension
     static final PostgresServer POSTGRES = PostgresServer.shared();
 
-    private static final String SCIM_TOKEN = "fleet-scim-token-0123456789abcdef";
-    private static final String FEED_TOKEN = "fleet-feed-token-0123456789abcdef";
     private static final int SIDECARS = 10;
     private static final Duration BOUND = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
 
-    private final RSAKey key = Tokens.rsa("fleet-key");
     private final List<RunningSidecar> sidecars = new ArrayList<>();
-    private RecordingApp app;
-    private KeyServer idp;
+    private FleetSidecars fleet;
     private RunningReceiver receiverA;
     private RunningReceiver receiverB;
 
     @BeforeEach
     void start() throws Exception {
-        app = new RecordingApp();
-        idp = new KeyServer();
-        idp.publish(List.of(key));
+        fleet = new FleetSidecars(dir);
         String store = POSTGRES.createDatabase();
-        var receivers = new ReceiverLauncher(ReceiverLauncher::openJdbc);
-        var receiverConfig = new ConfigLoader(Map.of("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0",
-                "SCIMITAR_SCIM_TOKEN", SCIM_TOKEN, "SCIMITAR_FEED_TOKEN", FEED_TOKEN, "SCIMITAR_STORE", store))
-                .load(Optional.empty(), Profile.RECEIVER);
-        receiverA = receivers.start(receiverConfig, List.of());
-        receiverB = receivers.start(receiverConfig, List.of());
-
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), SidecarFixture.POLICY);
-        var env = new HashMap<String, String>();
-        env.put("SCIMITAR_LISTEN", "127.0.0.1:0");
-        env.put("SCIMITAR_ADMIN_LISTEN", "127.0.0.1:0");
-        env.put("SCIMITAR_UPSTREAM", "http://127.0.0.1:" + app.port());
-        env.put("SCIMITAR_POLICY", policy.toString());
-        env.put("SCIMITAR_AUTH_JWKS_URL", idp.jwksUrl().toString());
-        env.put("SCIMITAR_AUTH_ISSUER", Tokens.ISSUER);
-        env.put("SCIMITAR_AUTH_AUDIENCE", Tokens.AUDIENCE);
-        env.put("SCIMITAR_FEED_URLS", FleetSidecars.base(receiverA.scimUrl()) + "," + FleetSidecars.base(receiverB.scimUrl()));
-        env.put("SCIMITAR_FEED_TOKEN", FEED_TOKEN);
-        var sidecarConfig = new ConfigLoader(env).load(Optional.empty(), Profile.PROXY);
-        var launcher = new SidecarLauncher(ReceiverLauncher::openJdbc);
+        receiverA = FleetSidecars.receiver(store, "127.0.0.1:0");
+        receiverB = FleetSidecars.receiver(store, "127.0.0.1:0");
+        List<String> urls = List.of(receiverA.feedUrl(), receiverB.feedUrl());
         for (int i = 0; i < SIDECARS; i++) {
-            sidecars.add(launcher.start(sidecarConfig, List.of()));
+            sidecars.add(fleet.start(urls, Map.of()));
         }
     }
 
     @AfterEach
     void stop() throws Exception {
-        sidecars.forEach(RunningSidecar::close);
-        for (AutoCloseable closeable : new AutoCloseable[] {receiverB, receiverA, idp, app}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {fleet, receiverB, receiverA}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -101,7 +67,7 @@ class FleetRevocationTest {
         var scim = new ScimClient(receiverA.scimUrl(), SCIM_TOKEN);
         String ada = scim.createUser(Tokens.EMAIL, Tokens.EMAIL);
         scim.createGroup("eng", ada);
-        String request = request();
+        String request = fleet.request(Tokens.EMAIL);
         awaitEverySidecar(request, 200);
 
         scim.deactivate(ada);
@@ -114,7 +80,7 @@ class FleetRevocationTest {
         var scimA = new ScimClient(receiverA.scimUrl(), SCIM_TOKEN);
         String ada = scimA.createUser(Tokens.EMAIL, Tokens.EMAIL);
         String eng = scimA.createGroup("eng", ada);
-        String request = request();
+        String request = fleet.request(Tokens.EMAIL);
         awaitEverySidecar(request, 200);
 
         receiverA.close(); // its feed streams end; each sidecar moves on to B and resumes
@@ -124,27 +90,12 @@ class FleetRevocationTest {
         awaitEverySidecar(request, 403);
     }
 
-    private String request() {
-        String token = Tokens.sign(key, Tokens.claims(Instant.now()).build());
-        return RawClient.get("/api/things", List.of("Authorization: Bearer " + token));
-    }
-
     /** Waits, bounded, until every sidecar answers {@code request} with {@code status}. */
-    private void awaitEverySidecar(String request, int status) throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
+    private void awaitEverySidecar(String request, int status) {
         for (RunningSidecar sidecar : sidecars) {
-            int last;
-            while ((last = answer(sidecar, request)) != status) {
-                assertThat(System.nanoTime()).as("sidecar on port %d still answers %d after %s", sidecar.port(), last,
-                        BOUND).isLessThan(deadline);
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    private static int answer(RunningSidecar sidecar, String request) throws Exception {
-        try (var client = new RawClient(sidecar.port())) {
-            return client.exchange(request).status();
+            Await.until(BOUND, () -> FleetSidecars.answer(sidecar, request) == status,
+                    () -> "sidecar on port " + sidecar.port() + " still answers "
+                            + FleetSidecars.answer(sidecar, request) + ", not " + status);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.scimitar.e2e;
 
 import io.scimitar.testing.RawClient;
+import io.scimitar.testing.RecordingApp;
 import java.security.interfaces.ECPublicKey;
 
 import com.nimbusds.jose.crypto.ECDSASigner;

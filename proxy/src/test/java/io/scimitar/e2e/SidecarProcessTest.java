@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.scimitar.authn.KeyServer;
 import io.scimitar.authn.Tokens;
 import io.scimitar.cli.Scimitar;
+import io.scimitar.testing.RecordingApp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,6 +4,7 @@ import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.IndexUpdate;
 import io.scimitar.index.MembershipIndex;
 import io.scimitar.index.UserKey;
+import io.scimitar.scim.testing.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,7 @@
 package io.scimitar.feed;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.scimitar.feed.TestFeedServer.Served;
+import io.scimitar.scim.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every way a feed fails and how the client comes back: a cut stream, a refused connection, a gap,

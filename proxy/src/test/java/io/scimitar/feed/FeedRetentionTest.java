@@ -1,7 +1,5 @@
 package io.scimitar.feed;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.IndexUpdate;
 import io.scimitar.index.MembershipIndex;
@@ -15,6 +13,7 @@ import io.scimitar.scim.service.DirectoryService;
 import io.scimitar.scim.service.DirectorySettings;
 import io.scimitar.scim.store.ChangeLogRetention;
 import io.scimitar.scim.store.DirectoryView;
+import io.scimitar.scim.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -28,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A sidecar away for longer than the change log's retention: the real receiver's feed answers 410

@@ -1,85 +1,48 @@
 package io.scimitar.feed;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimitar.index.MembershipIndex;
 import io.scimitar.index.UserKey;
-import io.scimitar.scim.json.Json;
-import io.scimitar.scim.schema.ResourceType;
-import io.scimitar.scim.service.DirectoryService;
-import io.scimitar.scim.service.DirectorySettings;
-import io.scimitar.scim.service.Projection;
-import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Comparator;
+import io.scimitar.testing.ReceiverDirectory;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
- * The directory a feed serves, as a receiver holds it: a SQLite {@link JdbcStore} in a fresh
- * temporary folder, its view, and the SCIM service every write goes through, as an IdP's would.
+ * The directory a feed serves, as a receiver holds it (a {@link ReceiverDirectory}), with users
+ * named by their email and what a sidecar's index must then say about it.
  */
 public final class SourceDirectory implements AutoCloseable {
 
-    private final Path folder;
-    private final JdbcStore store;
-    private final DirectoryView view;
-    private final DirectoryService scim;
-
-    public SourceDirectory() throws IOException {
-        folder = Files.createTempDirectory("feed-source-");
-        store = JdbcStore.openSqlite(folder.resolve("directory.db"), true, Clock.systemUTC());
-        view = DirectoryView.follow(store);
-        scim = new DirectoryService(store, view, DirectorySettings.DEFAULT);
-    }
+    private final ReceiverDirectory directory = ReceiverDirectory.open();
 
     public JdbcStore store() {
-        return store;
+        return directory.store();
     }
 
     public long version() {
-        return store.changeLog().currentVersion();
+        return directory.version();
     }
 
     /** Creates an active user whose userName is {@code email}; returns its id. */
     public String createUser(String email) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:User");
-        json.put("userName", email);
-        json.putArray("emails").addObject().put("value", email).put("type", "work");
-        return scim.create(ResourceType.USER, json, Projection.DEFAULT).id();
+        return directory.createUser(email, email);
     }
 
     public String createGroup(String displayName, String... memberIds) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:Group");
-        json.put("displayName", displayName);
-        ArrayNode members = json.putArray("members");
-        for (String id : memberIds) {
-            members.addObject().put("value", id);
-        }
-        return scim.create(ResourceType.GROUP, json, Projection.DEFAULT).id();
+        return directory.createGroup(displayName, memberIds);
     }
 
     public void addMember(String groupId, String userId) {
-        patch(ResourceType.GROUP, groupId, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + userId + "\"}]}]");
+        directory.addMember(groupId, userId);
     }
 
     public void removeMember(String groupId, String userId) {
-        patch(ResourceType.GROUP, groupId, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + userId + "\\\"]\"}]");
+        directory.removeMember(groupId, userId);
     }
 
     public void deactivate(String userId) {
-        patch(ResourceType.USER, userId, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]");
+        directory.deactivate(userId);
     }
 
     /**
@@ -87,7 +50,7 @@ public final class SourceDirectory implements AutoCloseable {
      * the displayNames of the user's groups.
      */
     public Map<String, String> expected() {
-        return describe(MembershipIndex.of(store.snapshot(), UserKey.USER_NAME));
+        return describe(MembershipIndex.of(directory.store().snapshot(), UserKey.USER_NAME));
     }
 
     /** Per userName, {@code active [group, ...]} (groups by displayName, sorted): comparable across indexes. */
@@ -103,25 +66,8 @@ public final class SourceDirectory implements AutoCloseable {
         return users;
     }
 
-    private void patch(ResourceType type, String id, String operations) {
-        ObjectNode body = Json.object();
-        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:PatchOp");
-        try {
-            body.set("Operations", Json.MAPPER.readTree(operations));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("bad JSON literal in a test: " + operations, e);
-        }
-        scim.patch(type, id, body, Optional.empty(), Projection.DEFAULT);
-    }
-
     @Override
     public void close() {
-        view.close();
-        store.close();
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        directory.close();
     }
 }

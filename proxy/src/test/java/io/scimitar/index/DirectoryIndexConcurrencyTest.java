@@ -3,6 +3,7 @@ package io.scimitar.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.authz.GroupRef;
+import io.scimitar.testing.ReceiverDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

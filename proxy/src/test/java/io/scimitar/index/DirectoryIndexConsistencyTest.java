@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scimitar.authz.GroupRef;
 import io.scimitar.scim.error.ScimException;
 import io.scimitar.scim.store.ChangeEvent;
+import io.scimitar.testing.ReceiverDirectory;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;

@@ -11,6 +11,7 @@ import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
 import io.scimitar.scim.store.PostgresServer;
 import io.scimitar.scim.store.PostgresSettings;
+import io.scimitar.scim.testing.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,7 +41,7 @@ class DirectoryIndexResyncTest {
              DirectoryIndex indexB = DirectoryIndex.follow(b, viewB, UserKey.USER_NAME)) {
             String ada = a.createUser("ada").id();
             String eng = a.createGroup("eng", ada).id();
-            await(() -> indexB.current().version() == 2);
+            Await.until(() -> indexB.current().version() == 2);
             List<IndexUpdate> updates = new CopyOnWriteArrayList<>();
             indexB.addListener(updates::add);
 
@@ -52,26 +52,17 @@ class DirectoryIndexResyncTest {
                 return a.store().compactChangeLog(Instant.parse("2030-01-01T00:00:00Z"));
             });
 
-            await(() -> indexB.current().version() == 5);
+            Await.until(() -> indexB.current().version() == 5);
             MembershipIndex expected = MembershipIndex.of(a.store().snapshot(), UserKey.USER_NAME);
             assertThat(SourceDirectory.describe(indexB.current())).isEqualTo(SourceDirectory.describe(expected));
             assertThat(updates).hasSize(1);
             assertThat(updates.getFirst().everyUser()).isTrue();
 
             a.createUser("linus");
-            await(() -> indexB.current().version() == 6);
+            Await.until(() -> indexB.current().version() == 6);
             assertThat(SourceDirectory.describe(indexB.current()))
                     .isEqualTo(SourceDirectory.describe(MembershipIndex.of(a.store().snapshot(), UserKey.USER_NAME)));
         }
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("condition not met within 30 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-    }
 }

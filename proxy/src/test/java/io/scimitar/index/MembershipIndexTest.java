@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.scimitar.authz.GroupRef;
 import io.scimitar.scim.store.Change;
 import io.scimitar.scim.store.ChangeEvent;
+import io.scimitar.testing.ReceiverDirectory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

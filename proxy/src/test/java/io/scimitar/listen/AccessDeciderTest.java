@@ -2,57 +2,25 @@ package io.scimitar.listen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.scimitar.authn.JwksCache;
-import io.scimitar.authn.JwtAuthenticator;
 import io.scimitar.authn.RequestAuthenticator;
 import io.scimitar.authn.RequestHeaders;
-import io.scimitar.authn.TokenExtractor;
+import io.scimitar.authn.Tokens;
 import io.scimitar.authn.VerifiedTokenCache;
 import io.scimitar.authz.Authorizer;
 import io.scimitar.authz.Decision;
-import io.scimitar.authz.Policy;
-import io.scimitar.authz.PolicyLoader;
 import io.scimitar.authz.Route;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.UserGroups;
-import io.scimitar.index.UserKey;
-import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.service.DirectoryService;
-import io.scimitar.scim.service.DirectorySettings;
-import io.scimitar.scim.service.Projection;
-import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AccessDeciderTest {
 
-    private static final String ISSUER = "https://idp.example.test/oauth2/default";
-    private static final String AUDIENCE = "api://scimitar";
     private static final String POLICY = """
             roles:
               engineers: [eng]
@@ -83,15 +49,11 @@ class AccessDeciderTest {
     @TempDir
     Path folder;
 
-    private final RSAKey signingKey = rsa("rsa-1");
-    private HttpServer keyServer;
-    private JwksCache jwks;
+    private DirectoryFixture fixture;
     private VerifiedTokenCache tokenCache;
     private JdbcStore store;
-    private DirectoryView view;
     private DirectoryService scim;
     private DirectoryIndex directory;
-    private final AtomicReference<Policy> policy = new AtomicReference<>(policy(POLICY));
     private RequestAuthenticator authenticator;
     private AccessDecider decider;
 
@@ -100,40 +62,20 @@ class AccessDeciderTest {
 
     @BeforeEach
     void start() throws IOException {
-        String publicKeys = new JWKSet(signingKey).toPublicJWKSet().toString();
-        keyServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        keyServer.createContext("/jwks", exchange -> {
-            byte[] body = publicKeys.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        keyServer.start();
-        jwks = JwksCache.builder(URI.create("http://127.0.0.1:" + keyServer.getAddress().getPort() + "/jwks")).build();
-        jwks.refreshNow().join();
-        tokenCache = VerifiedTokenCache.create(1_000, Duration.ofMinutes(10));
-        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(ISSUER).audience(AUDIENCE).build();
-        authenticator = new RequestAuthenticator(TokenExtractor.builder().build(),
-                Optional.of(jwt), Optional.empty(), tokenCache);
-
-        store = JdbcStore.openSqlite(folder.resolve("directory.db"), true, Clock.systemUTC());
-        view = DirectoryView.follow(store);
-        scim = new DirectoryService(store, view, DirectorySettings.DEFAULT);
-        ada = createUser("ada", "ada@example.com");
-        eng = createGroup("eng", Optional.empty(), ada);
-        directory = DirectoryIndex.follow(store, view, UserKey.EMAILS);
-        decider = new AccessDecider(policy::get, authenticator, directory);
+        fixture = new DirectoryFixture(folder, POLICY);
+        tokenCache = fixture.tokenCache;
+        store = fixture.store;
+        scim = fixture.scim;
+        directory = fixture.directory;
+        authenticator = fixture.authenticator;
+        decider = fixture.decider;
+        ada = fixture.createUser("ada", "ada@example.com");
+        eng = fixture.createGroup("eng", ada);
     }
 
     @AfterEach
     void stop() {
-        directory.close();
-        view.close();
-        store.close();
-        jwks.close();
-        keyServer.stop(0);
+        fixture.close();
     }
 
     @Test
@@ -193,7 +135,7 @@ class AccessDeciderTest {
 
     @Test
     void aTokenThatFailsVerificationIsInvalid() {
-        String foreign = sign(rsa("rsa-1"), claims("ada@example.com")); // same kid, another key
+        String foreign = Tokens.sign(Tokens.rsa("rsa-1"), Tokens.claims(Instant.now()).build()); // same kid, another key
         assertThat(decide(headers("Authorization", "Bearer " + foreign), "GET", "/api/x").reason())
                 .isEqualTo(Decision.Reason.INVALID_TOKEN);
         assertThat(decide(headers("Authorization", "Bearer not.a.jwt"), "GET", "/api/x").reason())
@@ -213,7 +155,7 @@ class AccessDeciderTest {
         RequestHeaders headers = bearer("ada@example.com");
         assertThat(decide(headers, "GET", "/api/things").allowed()).isTrue();
 
-        patch(ResourceType.USER, ada, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]");
+        fixture.patch(ResourceType.USER, ada, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]");
 
         Decision decision = decide(headers, "GET", "/api/things");
         assertThat(decision.reason()).isEqualTo(Decision.Reason.INACTIVE_USER);
@@ -225,7 +167,7 @@ class AccessDeciderTest {
         RequestHeaders headers = bearer("ada@example.com");
         long before = decide(headers, "GET", "/api/things").directoryVersion();
 
-        patch(ResourceType.GROUP, eng, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]");
+        fixture.patch(ResourceType.GROUP, eng, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]");
 
         Decision decision = decide(headers, "GET", "/api/things");
         assertThat(decision.reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
@@ -235,14 +177,14 @@ class AccessDeciderTest {
     @Test
     void aRenamedGroupNoLongerMatchesItsOldNameAndMatchesItsNewOne() {
         RequestHeaders headers = bearer("ada@example.com");
-        String platform = createGroup("staff", Optional.empty());
+        String platform = fixture.createGroup("staff", Optional.empty());
         assertThat(decide(headers, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
 
-        patch(ResourceType.GROUP, eng, "[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"engineering\"}]");
+        fixture.patch(ResourceType.GROUP, eng, "[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"engineering\"}]");
         assertThat(decide(headers, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
 
         // A group renamed to a name the policy uses is matched from the next directory version on.
-        patch(ResourceType.GROUP, platform, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + ada + "\"}]},"
+        fixture.patch(ResourceType.GROUP, platform, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + ada + "\"}]},"
                 + "{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"platform-admins\"}]");
         assertThat(decide(headers, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
         assertThat(decide(headers, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
@@ -250,23 +192,23 @@ class AccessDeciderTest {
 
     @Test
     void referencesByIdAndExternalIdSurviveARenameAndFollowAPolicyReload() {
-        String bob = createUser("bob", "bob@example.com");
-        createGroup("Okta Admins", Optional.of("00g-admins"), bob);
+        String bob = fixture.createUser("bob", "bob@example.com");
+        fixture.createGroup("Okta Admins", Optional.of("00g-admins"), bob);
         RequestHeaders adaHeaders = bearer("ada@example.com");
         RequestHeaders bobHeaders = bearer("bob@example.com");
         assertThat(decide(bobHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
 
-        policy.set(policy("""
+        fixture.setPolicy("""
                 roles:
                   admins: ["id:%s", "externalId:00g-admins"]
                 routes:
                   - path: /admin/**
                     allow: [admins]
-                """.formatted(eng)));
+                """.formatted(eng));
 
         assertThat(decide(bobHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
         assertThat(decide(adaHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
-        patch(ResourceType.GROUP, eng, "[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"renamed\"}]");
+        fixture.patch(ResourceType.GROUP, eng, "[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"renamed\"}]");
         assertThat(decide(adaHeaders, "GET", "/admin/panel").reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
         assertThat(decide(adaHeaders, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_ROUTE);
     }
@@ -300,7 +242,7 @@ class AccessDeciderTest {
         Decision allowed = decide(headers, "GET", "/api/things");
         assertThat(decide(headers, "GET", "/api/things")).isSameAs(allowed);
 
-        patch(ResourceType.GROUP, eng, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]");
+        fixture.patch(ResourceType.GROUP, eng, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]");
         long removed = store.changeLog().currentVersion();
 
         for (Decision denied : List.of(decide(headers, "GET", "/api/things"),
@@ -309,7 +251,7 @@ class AccessDeciderTest {
             assertThat(denied.directoryVersion()).isEqualTo(removed);
         }
 
-        patch(ResourceType.GROUP, eng, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + ada + "\"}]}]");
+        fixture.patch(ResourceType.GROUP, eng, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + ada + "\"}]}]");
         Decision again = decide(headers, "GET", "/api/things");
         assertThat(again.reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
         assertThat(again.directoryVersion()).isEqualTo(store.changeLog().currentVersion()).isGreaterThan(removed);
@@ -318,13 +260,13 @@ class AccessDeciderTest {
 
     @Test
     void aChangeToAnotherUserStillGivesTheNextVersionInEveryDecision() {
-        String bob = createUser("bob", "bob@example.com");
+        String bob = fixture.createUser("bob", "bob@example.com");
         RequestHeaders adaHeaders = bearer("ada@example.com");
         RequestHeaders bobHeaders = bearer("bob@example.com");
         Decision adaBefore = decide(adaHeaders, "GET", "/api/things");
         assertThat(decide(bobHeaders, "GET", "/api/things").reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
 
-        patch(ResourceType.GROUP, eng, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + bob + "\"}]}]");
+        fixture.patch(ResourceType.GROUP, eng, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + bob + "\"}]}]");
 
         Decision adaAfter = decide(adaHeaders, "GET", "/api/things");
         assertThat(adaAfter.reason()).isEqualTo(Decision.Reason.ALLOWED_BY_ROLE);
@@ -338,7 +280,7 @@ class AccessDeciderTest {
         RequestHeaders headers = bearer("ada@example.com");
         Decision allowed = decide(headers, "GET", "/api/things");
 
-        policy.set(policy(POLICY.replace("allow: [engineers, admins]", "allow: [admins]")));
+        fixture.setPolicy(POLICY.replace("allow: [engineers, admins]", "allow: [admins]"));
 
         Decision denied = decide(headers, "GET", "/api/things");
         assertThat(denied.reason()).isEqualTo(Decision.Reason.NO_MATCHING_ROLE);
@@ -348,7 +290,7 @@ class AccessDeciderTest {
     @Test
     void stalenessThatComesAndGoesWithinOneVersionChangesTheDecisionBothWays() {
         AtomicBoolean stale = new AtomicBoolean();
-        AccessDecider staleAware = new AccessDecider(policy::get, authenticator, directory, stale::get);
+        AccessDecider staleAware = new AccessDecider(fixture.policy::get, authenticator, directory, stale::get);
         RequestHeaders headers = bearer("ada@example.com");
         Decision allowed = staleAware.decide(headers, "GET", "/api/things");
 
@@ -366,7 +308,7 @@ class AccessDeciderTest {
     @Test
     void aUserAStaleDirectoryDoesNotKnowIsUnavailableRatherThanUnknown() {
         AtomicBoolean stale = new AtomicBoolean(true);
-        AccessDecider staleAware = new AccessDecider(policy::get, authenticator, directory, stale::get);
+        AccessDecider staleAware = new AccessDecider(fixture.policy::get, authenticator, directory, stale::get);
         RequestHeaders stranger = bearer("nobody-yet@example.com");
 
         Decision refused = staleAware.decide(stranger, "GET", "/api/things");
@@ -383,7 +325,7 @@ class AccessDeciderTest {
     }
 
     private RequestHeaders bearer(String email) {
-        return headers("Authorization", "Bearer " + sign(signingKey, claims(email)));
+        return headers("Authorization", fixture.bearer(email));
     }
 
     private static RequestHeaders headers(String... nameValues) {
@@ -392,64 +334,5 @@ class AccessDeciderTest {
             headers.add(nameValues[i], nameValues[i + 1]);
         }
         return RequestHeaders.of(headers);
-    }
-
-    private static JWTClaimsSet claims(String email) {
-        Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("00u-" + email)
-                .claim("email", email).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).build();
-    }
-
-    private static String sign(RSAKey key, JWTClaimsSet claims) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-            jwt.sign(new RSASSASigner(key));
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static RSAKey rsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Policy policy(String yaml) {
-        return new PolicyLoader().parse("policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String createUser(String userName, String email) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:User");
-        json.put("userName", userName);
-        json.putArray("emails").addObject().put("value", email).put("type", "work");
-        return scim.create(ResourceType.USER, json, Projection.DEFAULT).id();
-    }
-
-    private String createGroup(String displayName, Optional<String> externalId, String... memberIds) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:Group");
-        json.put("displayName", displayName);
-        externalId.ifPresent(e -> json.put("externalId", e));
-        ArrayNode members = json.putArray("members");
-        for (String id : memberIds) {
-            members.addObject().put("value", id);
-        }
-        return scim.create(ResourceType.GROUP, json, Projection.DEFAULT).id();
-    }
-
-    private void patch(ResourceType type, String id, String operations) {
-        ObjectNode body = Json.object();
-        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:PatchOp");
-        try {
-            body.set("Operations", Json.MAPPER.readTree(operations));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(new IOException("bad JSON literal in a test: " + operations, e));
-        }
-        scim.patch(type, id, body, Optional.empty(), Projection.DEFAULT);
     }
 }

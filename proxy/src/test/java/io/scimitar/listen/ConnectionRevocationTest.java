@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scimitar.forward.ForwardSettings;
 import io.scimitar.scim.schema.ResourceType;
+import io.scimitar.testing.RecordingApp;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -151,7 +152,7 @@ class ConnectionRevocationTest {
 
     @Test
     void aDeactivatedUsersHttp2StreamIsResetAndTheConnectionAndOtherUsersStreamsGoOn() throws Exception {
-        try (var stalling = new EchoApp();
+        try (var stalling = new RecordingApp();
                 var h2 = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(stalling.port())), fixture.accessCheck(), live).start();
                 var client = new H2Client(h2.port())) { // one connection, as an ALB's HTTP/2 target group holds

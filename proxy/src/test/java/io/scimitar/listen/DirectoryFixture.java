@@ -1,25 +1,15 @@
 package io.scimitar.listen;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.codec.http.HttpRequest;
 import io.scimitar.authn.AuthResult;
 import io.scimitar.authn.JwksCache;
 import io.scimitar.authn.JwtAuthenticator;
+import io.scimitar.authn.KeyServer;
 import io.scimitar.authn.RequestAuthenticator;
 import io.scimitar.authn.RequestHeaders;
 import io.scimitar.authn.TokenExtractor;
+import io.scimitar.authn.Tokens;
 import io.scimitar.authn.VerifiedToken;
 import io.scimitar.authn.VerifiedTokenCache;
 import io.scimitar.authz.Decision;
@@ -28,25 +18,15 @@ import io.scimitar.authz.PolicyLoader;
 import io.scimitar.forward.ForwardedIdentity;
 import io.scimitar.index.DirectoryIndex;
 import io.scimitar.index.UserKey;
-import io.scimitar.scim.json.Json;
 import io.scimitar.scim.schema.ResourceType;
 import io.scimitar.scim.service.DirectoryService;
-import io.scimitar.scim.service.DirectorySettings;
-import io.scimitar.scim.service.Projection;
-import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.JdbcStore;
+import io.scimitar.testing.ReceiverDirectory;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,42 +38,30 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class DirectoryFixture implements AutoCloseable {
 
-    static final String ISSUER = "https://idp.example.test/oauth2/default";
-    static final String AUDIENCE = "api://scimitar";
-
     final JdbcStore store;
     final DirectoryService scim;
     final DirectoryIndex directory;
     final AtomicReference<Policy> policy;
+    final VerifiedTokenCache tokenCache = VerifiedTokenCache.create(1_000, Duration.ofMinutes(10));
     final RequestAuthenticator authenticator;
     final AccessDecider decider;
 
-    private final RSAKey signingKey = rsa("rsa-1");
-    private final HttpServer keyServer;
+    private final RSAKey signingKey = Tokens.rsa("rsa-1");
+    private final KeyServer keyServer = new KeyServer();
     private final JwksCache jwks;
-    private final DirectoryView view;
+    private final ReceiverDirectory receiver;
 
     DirectoryFixture(Path folder, String policyYaml) throws IOException {
-        String publicKeys = new JWKSet(signingKey).toPublicJWKSet().toString();
-        keyServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        keyServer.createContext("/jwks", exchange -> {
-            byte[] body = publicKeys.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        keyServer.start();
-        jwks = JwksCache.builder(URI.create("http://127.0.0.1:" + keyServer.getAddress().getPort() + "/jwks")).build();
+        keyServer.publish(List.of(signingKey));
+        jwks = JwksCache.builder(keyServer.jwksUrl()).build();
         jwks.refreshNow().join();
-        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(ISSUER).audience(AUDIENCE).build();
+        JwtAuthenticator jwt = JwtAuthenticator.builder(jwks).issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE).build();
         authenticator = new RequestAuthenticator(TokenExtractor.builder().build(), Optional.of(jwt), Optional.empty(),
-                VerifiedTokenCache.create(1_000, Duration.ofMinutes(10)));
-        store = JdbcStore.openSqlite(folder.resolve("directory.db"), true, Clock.systemUTC());
-        view = DirectoryView.follow(store);
-        scim = new DirectoryService(store, view, DirectorySettings.DEFAULT);
-        directory = DirectoryIndex.follow(store, view, UserKey.EMAILS);
+                tokenCache);
+        receiver = ReceiverDirectory.in(folder.resolve("receiver"));
+        store = receiver.store();
+        scim = receiver.service();
+        directory = DirectoryIndex.follow(store, receiver.view(), UserKey.EMAILS);
         policy = new AtomicReference<>(policy(policyYaml));
         decider = new AccessDecider(policy::get, authenticator, directory);
     }
@@ -124,79 +92,48 @@ final class DirectoryFixture implements AutoCloseable {
 
     /** An {@code Authorization} header value with a fresh token for {@code email}. */
     String bearer(String email) {
-        Instant now = Instant.now();
-        var claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("00u-" + email)
-                .claim("email", email).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).build();
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(),
-                    claims);
-            jwt.sign(new RSASSASigner(signingKey));
-            return "Bearer " + jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return "Bearer " + Tokens.sign(signingKey, Tokens.claims(Instant.now()).subject("00u-" + email)
+                .claim("email", email).build());
     }
 
     String createUser(String userName, String email) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:User");
-        json.put("userName", userName);
-        json.putArray("emails").addObject().put("value", email).put("type", "work");
-        return scim.create(ResourceType.USER, json, Projection.DEFAULT).id();
+        return receiver.createUser(userName, email);
     }
 
     String createGroup(String displayName, String... memberIds) {
-        ObjectNode json = Json.object();
-        json.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:Group");
-        json.put("displayName", displayName);
-        ArrayNode members = json.putArray("members");
-        for (String id : memberIds) {
-            members.addObject().put("value", id);
-        }
-        return scim.create(ResourceType.GROUP, json, Projection.DEFAULT).id();
+        return receiver.createGroup(displayName, memberIds);
+    }
+
+    String createGroup(String displayName, Optional<String> externalId, String... memberIds) {
+        return receiver.createGroup(displayName, externalId, List.of(memberIds));
     }
 
     void deactivate(String userId) {
-        patch(ResourceType.USER, userId, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]");
+        receiver.deactivate(userId);
     }
 
     void removeMember(String groupId, String userId) {
-        patch(ResourceType.GROUP, groupId, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + userId + "\\\"]\"}]");
+        receiver.removeMember(groupId, userId);
     }
 
     void setPolicy(String yaml) {
         policy.set(policy(yaml));
     }
 
-    private void patch(ResourceType type, String id, String operations) {
-        ObjectNode body = Json.object();
-        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:PatchOp");
-        try {
-            body.set("Operations", Json.MAPPER.readTree(operations));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(new IOException("bad JSON literal in a test: " + operations, e));
-        }
-        scim.patch(type, id, body, Optional.empty(), Projection.DEFAULT);
+    /** Applies the PatchOp {@code operations} (a JSON array literal) to the resource. */
+    void patch(ResourceType type, String id, String operations) {
+        receiver.patch(type, id, operations);
     }
 
     private static Policy policy(String yaml) {
         return new PolicyLoader().parse("policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static RSAKey rsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void close() {
         directory.close();
-        view.close();
-        store.close();
+        receiver.close();
         jwks.close();
-        keyServer.stop(0);
+        keyServer.close();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.handler.codec.http.HttpRequest;
 import io.scimitar.forward.ForwardSettings;
 import io.scimitar.forward.ForwardedIdentity;
+import io.scimitar.testing.RecordingApp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,12 +43,12 @@ class SidecarForwardingTest {
                 ? Verdict.Denial.FORBIDDEN : Verdict.Denial.UNAUTHENTICATED);
     };
 
-    static EchoApp app;
+    static RecordingApp app;
     static SidecarServer sidecar;
 
     @BeforeAll
     static void start() throws IOException {
-        app = new EchoApp();
+        app = new RecordingApp();
         sidecar = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                 ForwardSettings.toLoopback(app.port()).withMaxBodyBytes(64L * 1024 * 1024)), TEST_CHECK).start();
     }
@@ -147,7 +148,7 @@ class SidecarForwardingTest {
         var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         // An InputStream publisher has no length, so the client sends Transfer-Encoding: chunked.
         var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.port() + "/upload"))
-                .header("X-Test-Allow", "yes").header("X-Echo-Chunked", "yes")
+                .header("X-Test-Allow", "yes").header("X-App", "echo-chunked")
                 .POST(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
                 .timeout(Duration.ofSeconds(30)).build();
         var response = client.send(request, BodyHandlers.ofInputStream());
@@ -187,7 +188,7 @@ class SidecarForwardingTest {
 
     @Test
     void aBodyOverTheLimitIs413AndTheConnectionCloses() throws Exception {
-        try (var app413 = new EchoApp();
+        try (var app413 = new RecordingApp();
                 var small = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(app413.port()).withMaxBodyBytes(1024)), TEST_CHECK).start();
                 var declared = new RawClient(small.port());
@@ -223,7 +224,7 @@ class SidecarForwardingTest {
 
     @Test
     void anAppThatDoesNotAnswerInTimeIs504() throws Exception {
-        try (var slowApp = new EchoApp();
+        try (var slowApp = new RecordingApp();
                 var impatient = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(slowApp.port()).withResponseHeaderTimeout(Duration.ofMillis(300))),
                         TEST_CHECK).start();

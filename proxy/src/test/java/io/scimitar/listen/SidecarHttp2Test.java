@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2Error;
 import io.scimitar.forward.ForwardSettings;
+import io.scimitar.testing.RecordingApp;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -50,7 +51,7 @@ class SidecarHttp2Test {
     @TempDir
     static Path certificates;
 
-    static EchoApp app;
+    static RecordingApp app;
     static TestCertificate certificate;
     static SidecarServer cleartext;
     static SidecarServer tls;
@@ -58,7 +59,7 @@ class SidecarHttp2Test {
 
     @BeforeAll
     static void start() throws Exception {
-        app = new EchoApp();
+        app = new RecordingApp();
         certificate = TestCertificate.generate(certificates);
         var settings = SidecarSettings.listening("127.0.0.1", 0,
                 ForwardSettings.toLoopback(app.port()).withMaxBodyBytes(64L * 1024 * 1024));
@@ -222,7 +223,7 @@ class SidecarHttp2Test {
     void largeBodiesStreamBothWaysOverTls() throws Exception {
         byte[] body = new byte[6 * 1024 * 1024 + 17];
         new Random(11).nextBytes(body);
-        var response = tlsClient.send(overTls("/upload").header("X-Test-Allow", "yes").header("X-Echo-Chunked", "yes")
+        var response = tlsClient.send(overTls("/upload").header("X-Test-Allow", "yes").header("X-App", "echo-chunked")
                 .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
                 BodyHandlers.ofByteArray());
         assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -325,7 +326,7 @@ class SidecarHttp2Test {
 
     @Test
     void aSlowAppIs504OnItsStreamWhileAnotherIsAnswered() throws Exception {
-        try (var slowApp = new EchoApp();
+        try (var slowApp = new RecordingApp();
                 var impatient = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(slowApp.port()).withResponseHeaderTimeout(Duration.ofMillis(500))),
                         TEST_CHECK).start();
@@ -343,7 +344,7 @@ class SidecarHttp2Test {
 
     @Test
     void drainingSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
-        try (var heldApp = new EchoApp();
+        try (var heldApp = new RecordingApp();
                 var draining = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(heldApp.port())), TEST_CHECK).start();
                 var client = new H2Client(draining.port())) {
@@ -365,7 +366,7 @@ class SidecarHttp2Test {
 
     @Test
     void aBodyOverTheLimitIs413OnItsStreamOnly() throws Exception {
-        try (var app413 = new EchoApp();
+        try (var app413 = new RecordingApp();
                 var small = new SidecarServer(SidecarSettings.listening("127.0.0.1", 0,
                         ForwardSettings.toLoopback(app413.port()).withMaxBodyBytes(1024)), TEST_CHECK).start();
                 var client = new H2Client(small.port())) {

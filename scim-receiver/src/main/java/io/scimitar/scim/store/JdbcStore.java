@@ -271,38 +271,27 @@ public final class JdbcStore implements AutoCloseable {
      */
     public void streamSnapshot(SnapshotVisitor visitor) {
         try {
-            connections.withOwnReader(connection -> {
-                boolean open = false;
-                try {
-                    dialect.beginRead(connection);
-                    open = true;
-                    visitor.version(maxVersion(connection));
-                    try (Statement st = connection.createStatement()) {
-                        st.setFetchSize(STREAM_FETCH_SIZE);
-                        try (ResultSet rs = st.executeQuery("SELECT resource FROM groups ORDER BY id")) {
-                            while (rs.next()) {
-                                visitor.group(parseResource(rs.getString(1)));
-                            }
-                        }
-                        // Each user with its groups as one JSON array, from the (member_id, member_type,
-                        // group_id) index: the join is the database's, and a user's row is read once.
-                        try (ResultSet rs = st.executeQuery("SELECT u.resource, (SELECT "
-                                + dialect.jsonArrayOf("m.group_id") + " FROM group_members m WHERE m.member_id = u.id"
-                                + " AND m.member_type = 'User') FROM users u ORDER BY u.id")) {
-                            while (rs.next()) {
-                                visitor.user(parseResource(rs.getString(1)), parseIds(rs.getString(2)));
-                            }
+            connections.withOwnReader(connection -> transaction(connection, dialect::beginRead, c -> {
+                visitor.version(maxVersion(c));
+                try (Statement st = c.createStatement()) {
+                    st.setFetchSize(STREAM_FETCH_SIZE);
+                    try (ResultSet rs = st.executeQuery("SELECT resource FROM groups ORDER BY id")) {
+                        while (rs.next()) {
+                            visitor.group(parseResource(rs.getString(1)));
                         }
                     }
-                    dialect.commit(connection);
-                    open = false;
-                } finally {
-                    if (open) {
-                        rollbackQuietly(connection);
+                    // Each user with its groups as one JSON array, from the (member_id, member_type,
+                    // group_id) index: the join is the database's, and a user's row is read once.
+                    try (ResultSet rs = st.executeQuery("SELECT u.resource, (SELECT "
+                            + dialect.jsonArrayOf("m.group_id") + " FROM group_members m WHERE m.member_id = u.id"
+                            + " AND m.member_type = 'User') FROM users u ORDER BY u.id")) {
+                        while (rs.next()) {
+                            visitor.user(parseResource(rs.getString(1)), parseIds(rs.getString(2)));
+                        }
                     }
                 }
                 return null;
-            });
+            }));
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -370,21 +359,7 @@ public final class JdbcStore implements AutoCloseable {
     private <T> T writeTransaction(ConnectionSource.SqlFunction<T> work) {
         writeLock.lock();
         try {
-            return connections.withWriter(connection -> {
-                boolean open = false;
-                try {
-                    dialect.beginWrite(connection);
-                    open = true;
-                    T result = work.apply(connection);
-                    dialect.commit(connection);
-                    open = false;
-                    return result;
-                } finally {
-                    if (open) {
-                        rollbackQuietly(connection);
-                    }
-                }
-            });
+            return connections.withWriter(connection -> transaction(connection, dialect::beginWrite, work));
         } catch (SQLException e) {
             throw unavailable(e);
         } finally {
@@ -435,24 +410,37 @@ public final class JdbcStore implements AutoCloseable {
 
     private <T> T read(ConnectionSource.SqlFunction<T> query) {
         try {
-            return connections.withReader(connection -> {
-                boolean open = false;
-                try {
-                    dialect.beginRead(connection);
-                    open = true;
-                    T result = query.apply(connection);
-                    dialect.commit(connection);
-                    open = false;
-                    return result;
-                } finally {
-                    if (open) {
-                        rollbackQuietly(connection);
-                    }
-                }
-            });
+            return connections.withReader(connection -> transaction(connection, dialect::beginRead, query));
         } catch (SQLException e) {
             throw unavailable(e);
         }
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code connection}, started by {@code begin} (a read
+     * sees one snapshot throughout; a write holds the write lock) and committed when it returns;
+     * rolled back if it throws.
+     */
+    private <T> T transaction(Connection connection, SqlAction begin, ConnectionSource.SqlFunction<T> work)
+            throws SQLException {
+        boolean open = false;
+        try {
+            begin.run(connection);
+            open = true;
+            T result = work.apply(connection);
+            dialect.commit(connection);
+            open = false;
+            return result;
+        } finally {
+            if (open) {
+                rollbackQuietly(connection);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run(Connection connection) throws SQLException;
     }
 
     private static long maxVersion(Connection connection) throws SQLException {

@@ -2,6 +2,7 @@ package io.scimitar.scim.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scimitar.scim.http.BearerTokens;
+import io.scimitar.scim.http.RunningScimServer;
 import io.scimitar.scim.http.ScimServer;
 import io.scimitar.scim.http.ScimServerSettings;
 import io.scimitar.scim.json.Json;
@@ -79,14 +80,7 @@ final class FeedFixture implements AutoCloseable {
     }
 
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
-        try {
-            return client.send(request, body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return RunningScimServer.send(client, request, body);
     }
 
     /** A SCIM request through the HTTP API, as an IdP makes it. */

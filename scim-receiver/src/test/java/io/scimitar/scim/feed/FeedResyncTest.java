@@ -12,6 +12,7 @@ import io.scimitar.scim.store.Directory;
 import io.scimitar.scim.store.DirectoryView;
 import io.scimitar.scim.store.PostgresServer;
 import io.scimitar.scim.store.PostgresSettings;
+import io.scimitar.scim.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,7 +52,7 @@ class FeedResyncTest {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             try {
                 a.createUser("alice");
-                await(() -> b.view().version() == 1);
+                Await.until(() -> b.view().version() == 1);
                 HttpResponse<Stream<String>> stream = http.send(request(base, 1), HttpResponse.BodyHandlers.ofLines());
                 assertThat(stream.statusCode()).isEqualTo(200);
                 try (FeedFixture.Lines lines = new FeedFixture.Lines(stream)) {
@@ -87,13 +87,4 @@ class FeedResyncTest {
                 .header("Authorization", "Bearer " + FEED_TOKEN).timeout(Duration.ofSeconds(10)).GET().build();
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("condition not met within 30 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-    }
 }

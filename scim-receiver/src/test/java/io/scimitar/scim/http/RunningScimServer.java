@@ -78,8 +78,13 @@ public final class RunningScimServer implements AutoCloseable {
     }
 
     public HttpResponse<String> send(HttpRequest request) {
+        return send(client, request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends {@code request} with {@code client}, failing unchecked if it cannot. */
+    public static <T> HttpResponse<T> send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
+            return client.send(request, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -32,7 +32,17 @@ public final class SqliteDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new SqliteDirectory(folder, Directory.open(folder, DirectorySettings.DEFAULT, Clock.systemUTC()));
+        return open(folder, DirectorySettings.DEFAULT);
+    }
+
+    /** An empty directory with {@code settings} and the system clock in {@code folder}, which close deletes. */
+    public static SqliteDirectory open(Path folder, DirectorySettings settings) {
+        return new SqliteDirectory(folder, Directory.open(folder, settings, Clock.systemUTC()));
+    }
+
+    /** The store, view and service underneath. */
+    public Directory directory() {
+        return directory;
     }
 
     public ScimService service() {

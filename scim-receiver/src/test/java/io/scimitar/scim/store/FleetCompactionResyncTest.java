@@ -5,13 +5,13 @@ import static io.scimitar.scim.store.Fixtures.userMember;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.scimitar.scim.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,7 +34,7 @@ class FleetCompactionResyncTest {
              JdbcStore b = JdbcStore.openPostgres(db, true, new Directory.TickingClock(start));
              DirectoryView viewB = DirectoryView.follow(b)) {
             Fixtures.commit(a, new ChangeEvent.UserUpserted(user("u1", "alice", true)));
-            await(() -> viewB.version() == 1);
+            Await.until(() -> viewB.version() == 1);
             List<Long> changesSeenByB = new CopyOnWriteArrayList<>();
             List<Long> resyncsSeenByB = new CopyOnWriteArrayList<>();
             b.changeLog().subscribe(c -> changesSeenByB.add(c.version()));
@@ -51,25 +51,16 @@ class FleetCompactionResyncTest {
                 return null;
             });
 
-            await(() -> viewB.version() == 5);
+            Await.until(() -> viewB.version() == 5);
             assertThat(viewB.dump()).isEqualTo(DirectoryView.load(a).dump());
             assertThat(resyncsSeenByB).containsExactly(5L);
             assertThat(changesSeenByB).isEmpty();
 
             Fixtures.commit(a, new ChangeEvent.UserUpserted(user("u4", "dave", true)));
-            await(() -> viewB.version() == 6);
+            Await.until(() -> viewB.version() == 6);
             assertThat(changesSeenByB).containsExactly(6L);
             assertThat(viewB.dump()).isEqualTo(DirectoryView.load(a).dump());
         }
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("condition not met within 30 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-    }
 }

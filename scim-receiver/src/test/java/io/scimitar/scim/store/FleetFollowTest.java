@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.scimitar.scim.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +49,7 @@ class FleetFollowTest {
                 Fixtures.commit(through, new ChangeEvent.UserUpserted(user("u" + i, "user" + i, true)));
             }
             List<Long> all = LongStream.rangeClosed(1, 30).boxed().toList();
-            await(() -> seenByA.size() >= 30 && seenByB.size() >= 30 && viewB.version() == 30);
+            Await.until(() -> seenByA.size() >= 30 && seenByB.size() >= 30 && viewB.version() == 30);
             assertThat(seenByA).containsExactlyElementsOf(all);
             assertThat(seenByB).containsExactlyElementsOf(all);
             assertThat(viewB.dump()).isEqualTo(DirectoryView.load(a).dump());
@@ -73,7 +73,7 @@ class FleetFollowTest {
                 st.setString(3, ChangeCodec.encodeEvents(silent.events()));
                 st.executeUpdate();
             }
-            await(() -> !seen.isEmpty());
+            Await.until(() -> !seen.isEmpty());
             assertThat(seen).containsExactly(silent);
         }
     }
@@ -92,7 +92,7 @@ class FleetFollowTest {
             for (int i = 1; i <= 5; i++) {
                 Fixtures.commit(i % 2 == 0 ? b : a, new ChangeEvent.UserUpserted(user("u" + i, "user" + i, true)));
             }
-            await(() -> seenByA.size() >= 5 && seenByB.size() >= 5);
+            Await.until(() -> seenByA.size() >= 5 && seenByB.size() >= 5);
 
             POSTGRES.stop();
             assertThatThrownBy(() -> Fixtures.commit(a, new ChangeEvent.UserUpserted(user("x", "x", true))))
@@ -108,7 +108,7 @@ class FleetFollowTest {
             long head = a.changeLog().currentVersion();
             assertThat(head).isEqualTo(15);
             // B learns of A's writes after the restart only if it listens again (or polls).
-            await(() -> seenByA.size() >= 15 && seenByB.size() >= 15 && viewA.version() == 15 && viewB.version() == 15);
+            Await.until(() -> seenByA.size() >= 15 && seenByB.size() >= 15 && viewA.version() == 15 && viewB.version() == 15);
             List<Long> all = LongStream.rangeClosed(1, 15).boxed().toList();
             assertThat(seenByA).containsExactlyElementsOf(all);
             assertThat(seenByB).containsExactlyElementsOf(all);
@@ -131,14 +131,4 @@ class FleetFollowTest {
         }
     }
 
-    /** Waits, bounded, until {@code condition} holds. */
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("condition not met within 30 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-    }
 }

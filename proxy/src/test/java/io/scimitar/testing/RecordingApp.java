@@ -1,4 +1,4 @@
-package io.scimitar.e2e;
+package io.scimitar.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -25,40 +25,40 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The app behind the sidecar: a real HTTP server on loopback that records each request as it
- * arrived (method, raw request-target, headers, body bytes) and answers as the request's
- * {@code X-App} header asks: {@code echo} (the default: the body back, chunked with
+ * arrived (method, raw request-target, headers, body bytes, the client's port) and answers as the
+ * request's {@code X-App} header asks: {@code echo} (the default: the body back, chunked with
  * {@code X-App: echo-chunked}), {@code digest} (the body's length and SHA-256, without keeping
  * it), {@code download=N} (N deterministic bytes, chunked), or {@code hold} (waits for
- * {@link Hold#release()} before answering).
+ * {@link Hold#release()} before answering). A request to {@code /stall} is held as {@code hold} is.
  */
-final class RecordingApp implements AutoCloseable {
+public final class RecordingApp implements AutoCloseable {
 
-    /** Bodies up to this size are kept whole; larger ones only by length and digest. */
+    /** Bodies up to this size are recorded whole; larger ones only by length and digest (an echo still answers all). */
     private static final int KEPT_BODY_BYTES = 1 << 20;
 
     /** One request as the app saw it; header names are lower-case. */
-    record Received(String method, String target, Map<String, List<String>> headers, byte[] body, long bodyLength,
-            String sha256) {
+    public record Received(String method, String target, Map<String, List<String>> headers, byte[] body,
+            long bodyLength, String sha256, int clientPort) {
 
         /** The header's values joined by commas, or null when it was not sent. */
-        String header(String name) {
+        public String header(String name) {
             List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
             return values == null ? null : String.join(",", values);
         }
     }
 
     /** A request held by the app: {@link #arrived()} once it is there, {@link #release()} lets it answer. */
-    static final class Hold {
+    public static final class Hold {
         private final CountDownLatch arrived = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
 
-        void awaitArrival() throws InterruptedException {
+        public void awaitArrival() throws InterruptedException {
             if (!arrived.await(10, TimeUnit.SECONDS)) {
                 throw new AssertionError("the held request did not reach the app within 10 s");
             }
         }
 
-        void release() {
+        public void release() {
             released.countDown();
         }
     }
@@ -68,26 +68,26 @@ final class RecordingApp implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private volatile Hold hold = new Hold();
 
-    RecordingApp() throws IOException {
+    public RecordingApp() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** The hold the next {@code X-App: hold} request waits on. */
-    Hold holdNext() {
+    public Hold holdNext() {
         Hold next = new Hold();
         hold = next;
         return next;
     }
 
     /** The next request the app received, waiting at most five seconds. */
-    Received next() throws InterruptedException {
+    public Received next() throws InterruptedException {
         Received next = received.poll(5, TimeUnit.SECONDS);
         if (next == null) {
             throw new AssertionError("the app received no request within 5 s");
@@ -96,8 +96,13 @@ final class RecordingApp implements AutoCloseable {
     }
 
     /** Forgets what was received so far: a test starts from a clean record. */
-    void forget() {
+    public void forget() {
         received.clear();
+    }
+
+    /** Lets the requests held by the current hold (as {@code /stall} ones are) answer. */
+    public void releaseStalled() {
+        hold.release();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -106,7 +111,7 @@ final class RecordingApp implements AutoCloseable {
             exchange.getRequestHeaders().forEach((name, values) ->
                     headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
             String mode = exchange.getRequestHeaders().getFirst("X-App");
-            mode = mode == null ? "echo" : mode;
+            mode = exchange.getRequestURI().getRawPath().equals("/stall") ? "hold" : mode == null ? "echo" : mode;
             Hold waiting = hold;
             if (mode.equals("hold")) {
                 waiting.arrived.countDown();
@@ -116,6 +121,7 @@ final class RecordingApp implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            long keep = mode.equals("digest") ? KEPT_BODY_BYTES : Long.MAX_VALUE; // an echo answers the whole body
             MessageDigest digest = sha256();
             var kept = new ByteArrayOutputStream();
             long length = 0;
@@ -123,7 +129,7 @@ final class RecordingApp implements AutoCloseable {
                 byte[] buffer = new byte[64 * 1024];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     digest.update(buffer, 0, n);
-                    if (length + n <= KEPT_BODY_BYTES) {
+                    if (length + n <= keep) {
                         kept.write(buffer, 0, n);
                     }
                     length += n;
@@ -131,7 +137,8 @@ final class RecordingApp implements AutoCloseable {
             }
             String hex = HexFormat.of().formatHex(digest.digest());
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers,
-                    length <= KEPT_BODY_BYTES ? kept.toByteArray() : new byte[0], length, hex));
+                    length <= KEPT_BODY_BYTES ? kept.toByteArray() : new byte[0], length, hex,
+                    exchange.getRemoteAddress().getPort()));
             respond(exchange, mode, kept.toByteArray(), length, hex);
         }
     }
@@ -160,7 +167,7 @@ final class RecordingApp implements AutoCloseable {
     }
 
     /** The bytes of a download at {@code offset}: a pattern the client recomputes, so nothing big is kept. */
-    static void fill(byte[] buffer, long offset) {
+    public static void fill(byte[] buffer, long offset) {
         for (int i = 0; i < buffer.length; i++) {
             long at = offset + i;
             buffer[i] = (byte) (at * 31 + (at >>> 11));
@@ -168,7 +175,7 @@ final class RecordingApp implements AutoCloseable {
     }
 
     /** The expected SHA-256 of a {@code download=size} body. */
-    static String downloadDigest(long size) {
+    public static String downloadDigest(long size) {
         MessageDigest digest = sha256();
         byte[] buffer = new byte[64 * 1024];
         for (long sent = 0; sent < size; sent += buffer.length) {
@@ -178,7 +185,7 @@ final class RecordingApp implements AutoCloseable {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -186,7 +193,7 @@ final class RecordingApp implements AutoCloseable {
         }
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 

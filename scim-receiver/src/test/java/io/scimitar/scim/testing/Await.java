@@ -1,4 +1,4 @@
-package io.scimitar.feed;
+package io.scimitar.scim.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -9,6 +9,11 @@ import java.util.function.Supplier;
 public final class Await {
 
     private Await() {
+    }
+
+    /** Returns once {@code condition} holds; fails after 30 s. */
+    public static void until(BooleanSupplier condition) {
+        until(Duration.ofSeconds(30), condition, () -> "the condition still does not hold");
     }
 
     /** Returns once {@code condition} holds; fails with {@code state} described after {@code bound}. */
