@@ -74,7 +74,7 @@ class ShadedJarIT {
             assertThat(lines.get(2).path("groups").get(0).asText()).isEqualTo(eng);
             assertThat(lines.get(3).path("memberships").asLong()).isEqualTo(1);
         } finally {
-            receiver.process().destroy(); // SIGTERM
+            receiver.process().toHandle().destroy(); // SIGTERM, leaving the pipes open (Process.destroy closes them)
         }
         assertThat(receiver.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(receiver.process().exitValue()).as(Files.readString(stderr)).isZero();

@@ -52,7 +52,8 @@ class DirectoryIndexResyncTest {
                 return a.store().compactChangeLog(Instant.parse("2030-01-01T00:00:00Z"));
             });
 
-            Await.until(() -> indexB.current().version() == 5);
+            // Listeners hear of a swap after it is visible: wait for the update too.
+            Await.until(() -> indexB.current().version() == 5 && !updates.isEmpty());
             MembershipIndex expected = MembershipIndex.of(a.store().snapshot(), UserKey.USER_NAME);
             assertThat(SourceDirectory.describe(indexB.current())).isEqualTo(SourceDirectory.describe(expected));
             assertThat(updates).hasSize(1);

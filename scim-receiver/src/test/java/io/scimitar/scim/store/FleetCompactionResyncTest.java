@@ -51,13 +51,14 @@ class FleetCompactionResyncTest {
                 return null;
             });
 
-            Await.until(() -> viewB.version() == 5);
+            // The view is a resync listener registered before the test's: wait for the test's own to be told.
+            Await.until(() -> viewB.version() == 5 && !resyncsSeenByB.isEmpty());
             assertThat(viewB.dump()).isEqualTo(DirectoryView.load(a).dump());
             assertThat(resyncsSeenByB).containsExactly(5L);
             assertThat(changesSeenByB).isEmpty();
 
             Fixtures.commit(a, new ChangeEvent.UserUpserted(user("u4", "dave", true)));
-            Await.until(() -> viewB.version() == 6);
+            Await.until(() -> viewB.version() == 6 && !changesSeenByB.isEmpty());
             assertThat(changesSeenByB).containsExactly(6L);
             assertThat(viewB.dump()).isEqualTo(DirectoryView.load(a).dump());
         }
