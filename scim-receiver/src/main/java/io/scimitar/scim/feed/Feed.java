@@ -39,7 +39,12 @@ public final class Feed implements ScimServer.Mount {
 
     /** What an enabled feed serves from. */
     record Live(FeedSettings settings, ChangeLog log, SnapshotReader snapshots, ChangeFanout fanout,
-            Semaphore snapshotSlots) {
+            Semaphore snapshotSlots, SharedSnapshot shared) {
+
+        Live(FeedSettings settings, ChangeLog log, SnapshotReader snapshots, ChangeFanout fanout, Semaphore snapshotSlots) {
+            this(settings, log, snapshots, fanout, snapshotSlots,
+                    new SharedSnapshot(settings, log, snapshots, snapshotSlots, System::nanoTime));
+        }
     }
 
     private Feed(Optional<Live> live) {
