@@ -101,6 +101,12 @@ final class SharedSnapshot {
         return mine;
     }
 
+    /** Requests that joined the build in progress (the one running it aside); 0 when none runs. */
+    int waiting() {
+        CompletableFuture<Outcome> current = building.get();
+        return current == null ? 0 : current.getNumberOfDependents();
+    }
+
     private Optional<Built> usable() {
         Built kept = latest;
         if (kept == null || nanoTime.getAsLong() - kept.builtAtNanos() > settings.snapshotMaxAge().toNanos()) {
