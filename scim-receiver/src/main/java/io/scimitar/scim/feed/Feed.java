@@ -91,6 +91,11 @@ public final class Feed implements ScimServer.Mount {
         return draining;
     }
 
+    /** Open connections that have carried a feed response. */
+    int connections() {
+        return channels.size();
+    }
+
     /** Remembers a connection that carries a feed response, so {@link #drain()} can end it. */
     void track(Channel channel) {
         channels.add(channel);

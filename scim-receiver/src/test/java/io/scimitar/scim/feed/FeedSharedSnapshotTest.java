@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scimitar.scim.http.BearerTokens;
+import io.scimitar.scim.store.Directory;
 import io.scimitar.scim.store.JdbcStore;
 import io.scimitar.scim.store.StoreUnavailableException;
 import io.scimitar.scim.testing.Await;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -166,6 +171,41 @@ class FeedSharedSnapshotTest {
             assertThat(gunzip(second.body())).isEqualTo(gunzip(first.body())).contains("\"userName\":\"user19\"");
             // The capped build stopped; then each request read the store on its own, as without sharing.
             assertThat(receiver.reads.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingASharedSnapshotIsCut() throws Exception {
+        try (Counted receiver = Counted.start(b -> b.stallTimeout(Duration.ofMillis(300)));
+             Socket socket = new Socket()) {
+            // Random text hardly compresses: ~8 MiB of gzip, more than the socket buffers hold.
+            Random random = new Random(7);
+            for (int i = 0; i < 8; i++) {
+                byte[] noise = new byte[768 * 1024];
+                random.nextBytes(noise);
+                receiver.fixture.directory.createUser(Directory.object("""
+                        {"schemas":["%s"],"userName":"noisy%d","externalId":"%s"}""".formatted(Directory.USER_SCHEMA, i,
+                        Base64.getEncoder().encodeToString(noise))));
+            }
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), receiver.fixture.server.port()));
+            socket.getOutputStream().write(("GET /feed/v1/snapshot HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + FeedFixture.FEED_TOKEN + "\r\nAccept-Encoding: gzip\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            assertThat(new String(in.readNBytes(12), StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 200");
+
+            Await.until(Duration.ofSeconds(10), () -> receiver.fixture.feed.connections() == 0,
+                    () -> "the receiver still holds the connection of a client that stopped reading");
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            in.transferTo(rest); // returns at end of stream: the receiver closed the connection
+            assertThat(rest.toString(StandardCharsets.ISO_8859_1)).doesNotEndWith("0\r\n\r\n");
+            // Others are not held up: the same snapshot, whole, from the same build.
+            HttpResponse<byte[]> whole = receiver.gzipSnapshot();
+            assertThat(whole.body().length).isGreaterThan(rest.size());
+            assertThat(gunzip(whole.body())).contains("\"userName\":\"noisy7\"");
+            assertThat(receiver.reads.get()).isEqualTo(1);
         }
     }
 
