@@ -40,11 +40,6 @@ public final class Feed implements ScimServer.Mount {
     /** What an enabled feed serves from. */
     record Live(FeedSettings settings, ChangeLog log, SnapshotReader snapshots, ChangeFanout fanout,
             Semaphore snapshotSlots, SharedSnapshot shared) {
-
-        Live(FeedSettings settings, ChangeLog log, SnapshotReader snapshots, ChangeFanout fanout, Semaphore snapshotSlots) {
-            this(settings, log, snapshots, fanout, snapshotSlots,
-                    new SharedSnapshot(settings, log, snapshots, snapshotSlots, System::nanoTime));
-        }
     }
 
     private Feed(Optional<Live> live) {
@@ -66,8 +61,10 @@ public final class Feed implements ScimServer.Mount {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(snapshots, "snapshots");
-        return new Feed(Optional.of(new Live(settings, log, snapshots, new ChangeFanout(log),
-                new Semaphore(settings.maxSnapshots()))));
+        // The shared snapshot's builds take the same slots as live ones: together at most maxSnapshots read the store.
+        Semaphore slots = new Semaphore(settings.maxSnapshots());
+        return new Feed(Optional.of(new Live(settings, log, snapshots, new ChangeFanout(log), slots,
+                new SharedSnapshot(settings, log, snapshots, slots))));
     }
 
     @Override

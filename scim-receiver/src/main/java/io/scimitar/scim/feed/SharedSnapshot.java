@@ -1,6 +1,7 @@
 package io.scimitar.scim.feed;
 
 import io.scimitar.scim.store.ChangeLog;
+import io.scimitar.scim.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +57,15 @@ final class SharedSnapshot {
     private final ChangeLog log;
     private final SnapshotReader reader;
     private final Semaphore slots;
-    private final LongSupplier nanoTime;
     private final AtomicReference<CompletableFuture<Outcome>> building = new AtomicReference<>();
     private volatile Built latest;
     private volatile boolean tooLarge;
 
-    SharedSnapshot(FeedSettings settings, ChangeLog log, SnapshotReader reader, Semaphore slots, LongSupplier nanoTime) {
+    SharedSnapshot(FeedSettings settings, ChangeLog log, SnapshotReader reader, Semaphore slots) {
         this.settings = settings;
         this.log = log;
         this.reader = reader;
         this.slots = slots;
-        this.nanoTime = nanoTime;
     }
 
     /**
@@ -94,6 +92,12 @@ final class SharedSnapshot {
             mine.complete(justBuilt.<Outcome>map(Ready::new).orElseGet(this::build));
         } catch (BuildFailed e) {
             mine.completeExceptionally(e);
+        } catch (RuntimeException | Error e) {
+            // Whatever broke the build, the requests that joined it are answered, never left waiting.
+            mine.completeExceptionally(e);
+            if (e instanceof Error error) {
+                throw error;
+            }
         } finally {
             // Before the joined requests run: the next request after a failure starts a new build.
             building.set(null);
@@ -109,7 +113,7 @@ final class SharedSnapshot {
 
     private Optional<Built> usable() {
         Built kept = latest;
-        if (kept == null || nanoTime.getAsLong() - kept.builtAtNanos() > settings.snapshotMaxAge().toNanos()) {
+        if (kept == null || System.nanoTime() - kept.builtAtNanos() > settings.snapshotMaxAge().toNanos()) {
             return Optional.empty();
         }
         // The sidecar resumes with changes?after=V: the log must still hold V + 1.
@@ -120,9 +124,9 @@ final class SharedSnapshot {
         if (!slots.tryAcquire()) {
             throw new BuildFailed(Refusal.unavailable("too many snapshots are being served; retry shortly", 2), null);
         }
+        // The snapshot is the directory as of its read, which starts now: its age counts from here.
         long started = System.nanoTime();
         try {
-            long builtAt = nanoTime.getAsLong();
             ChunkList out = new ChunkList(settings.snapshotCacheBytes());
             long[] version = {-1};
             SnapshotEncoder encoder;
@@ -131,7 +135,7 @@ final class SharedSnapshot {
                 reader.read(encoder);
                 encoder.finish();
             }
-            Built built = new Built(version[0], out.chunks(), out.bytes(), builtAt);
+            Built built = new Built(version[0], out.chunks(), out.bytes(), started);
             latest = built;
             LOG.atInfo().setMessage("shared snapshot built").addKeyValue("event", "feed_snapshot_built")
                     .addKeyValue("version", built.version()).addKeyValue("users", encoder.users())
@@ -147,7 +151,7 @@ final class SharedSnapshot {
                     .addKeyValue("cap_bytes", settings.snapshotCacheBytes()).log();
             return new TooLarge();
         } catch (IOException | RuntimeException e) {
-            boolean store = e instanceof io.scimitar.scim.store.StoreUnavailableException;
+            boolean store = e instanceof StoreUnavailableException;
             LOG.atError().setMessage(store ? "shared snapshot failed: the store is unavailable" : "shared snapshot failed")
                     .addKeyValue("event", store ? "feed_store_unavailable" : "feed_snapshot_failed").setCause(e).log();
             throw new BuildFailed(store ? Refusal.unavailable("the directory store is unavailable; retry shortly", 5)
