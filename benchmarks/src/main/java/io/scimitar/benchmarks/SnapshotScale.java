@@ -1,5 +1,8 @@
 package io.scimitar.benchmarks;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimitar.cli.ReceiverLauncher;
@@ -10,6 +13,7 @@ import io.scimitar.config.ConfigLoader;
 import io.scimitar.config.Profile;
 import io.scimitar.demo.DemoIdentityProvider;
 import io.scimitar.demo.SampleApp;
+import io.scimitar.feed.FeedClient;
 import io.scimitar.feed.SnapshotReader;
 import io.scimitar.index.IndexBuilder;
 import io.scimitar.index.MembershipIndex;
@@ -39,15 +43,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.GZIPInputStream;
 import javax.management.ObjectName;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
 
 /**
  * Issue 4's scale requirement: a sidecar in feed mode with 100,000 users, 10,000 groups and
@@ -55,11 +67,14 @@ import javax.management.ObjectName;
  * heap. {@code populate} writes such a directory straight into a SQLite store's tables (one
  * transaction, the rows the store itself would write; SCIM over HTTP would take hours); {@code
  * measure} serves it from one receiver, checks the snapshot on the wire, times R sidecars loading
- * it one after the other, then measures the heap the last sidecar's index retains.
+ * it one after the other, then measures the heap the last sidecar's index retains. {@code storm}
+ * is a fleet deploy: N sidecars start at once against one receiver; it reports the time until the
+ * last holds every user and how many snapshot requests the receiver refused with 503.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.scimitar.benchmarks.SnapshotScale populate DB [users groups memberships]
  * java -cp benchmarks/target/benchmarks.jar io.scimitar.benchmarks.SnapshotScale measure DB [runs]
+ * java -cp benchmarks/target/benchmarks.jar io.scimitar.benchmarks.SnapshotScale storm DB sidecars
  * </pre>
  */
 public final class SnapshotScale {
@@ -73,7 +88,8 @@ public final class SnapshotScale {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: SnapshotScale populate DB [users groups memberships] | measure DB [runs]");
+            throw new IllegalArgumentException(
+                    "usage: SnapshotScale populate DB [users groups memberships] | measure DB [runs] | storm DB sidecars");
         }
         Path db = Path.of(args[1]);
         switch (args[0]) {
@@ -81,7 +97,8 @@ public final class SnapshotScale {
                     args.length > 3 ? Integer.parseInt(args[3]) : 10_000,
                     args.length > 4 ? Integer.parseInt(args[4]) : 2_000_000);
             case "measure" -> measure(db, args.length > 2 ? Integer.parseInt(args[2]) : 5);
-            default -> throw new IllegalArgumentException("unknown mode " + args[0] + ": expected populate or measure");
+            case "storm" -> storm(db, args.length > 2 ? Integer.parseInt(args[2]) : 20);
+            default -> throw new IllegalArgumentException("unknown mode " + args[0] + ": expected populate, measure or storm");
         }
         System.exit(0);
     }
@@ -272,6 +289,102 @@ public final class SnapshotScale {
         System.out.printf("heap used without it: %d MB -> the index retains %d MB%n", without >> 20, (with - without) >> 20);
         System.out.println("top of the class histogram while holding the index:");
         histogram.lines().limit(18).forEach(System.out::println);
+    }
+
+    /** Sidecars at once, at most: each holds its own index (84 MB at 100,000 users) in this one JVM. */
+    private static final int MAX_STORM = 200;
+
+    /**
+     * A fleet deploy: {@code sidecars} feed-mode sidecars start at the same moment (one thread each,
+     * released by one latch) against one receiver serving {@code db}. Reports the time from that
+     * moment to the last sidecar holding every user, and the snapshot requests refused with 503
+     * (counted from the sidecars' {@code feed_failed} log events, which carry the status).
+     */
+    private static void storm(Path db, int sidecars) throws Exception {
+        check(sidecars > 0 && sidecars <= MAX_STORM, "sidecars must be 1.." + MAX_STORM + ", was " + sidecars);
+        Counts expected = counts(db);
+        var receiverConfig = new ConfigLoader(Map.of("SCIMITAR_SCIM_LISTEN", "127.0.0.1:0",
+                "SCIMITAR_SCIM_TOKEN", SCIM_TOKEN, "SCIMITAR_FEED_TOKEN", FEED_TOKEN, "SCIMITAR_STORE", "sqlite:" + db))
+                .load(Optional.empty(), Profile.RECEIVER);
+        RunningReceiver receiver = new ReceiverLauncher(ReceiverLauncher::openJdbc).start(receiverConfig, List.of());
+        DemoIdentityProvider idp = DemoIdentityProvider.start();
+        SampleApp app = SampleApp.start();
+        Path policy = Files.writeString(Files.createTempDirectory("scimitar-storm").resolve("policy.yaml"),
+                "roles:\n  staff: [everyone]\nroutes:\n  - path: /api/**\n    allow: [staff]\n");
+        var sidecarConfig = new ConfigLoader(Map.of("SCIMITAR_LISTEN", "127.0.0.1:0",
+                "SCIMITAR_ADMIN_LISTEN", "127.0.0.1:0", "SCIMITAR_UPSTREAM", app.url().toString(),
+                "SCIMITAR_POLICY", policy.toString(), "SCIMITAR_AUTH_JWKS_URL", idp.jwksUrl().toString(),
+                "SCIMITAR_AUTH_ISSUER", idp.issuer().toString(), "SCIMITAR_AUTH_AUDIENCE", DemoIdentityProvider.AUDIENCE,
+                "SCIMITAR_FEED_URLS", receiver.feedUrl(), "SCIMITAR_FEED_TOKEN", FEED_TOKEN)).load(Optional.empty(), Profile.PROXY);
+        SidecarLauncher launcher = new SidecarLauncher(ReceiverLauncher::openJdbc);
+        RefusalCounter refusals = RefusalCounter.attach();
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<RunningSidecar>> started = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < sidecars; i++) {
+            CompletableFuture<RunningSidecar> sidecar = new CompletableFuture<>();
+            started.add(sidecar);
+            threads.add(Thread.ofPlatform().name("storm-" + i).start(() -> {
+                try {
+                    go.await();
+                    sidecar.complete(launcher.start(sidecarConfig, List.of()));
+                } catch (Exception e) {
+                    sidecar.completeExceptionally(e);
+                }
+            }));
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        List<RunningSidecar> running = new ArrayList<>();
+        double[] loaded = new double[sidecars];
+        for (int i = 0; i < sidecars; i++) {
+            running.add(started.get(i).get(BOUND.toSeconds(), TimeUnit.SECONDS));
+        }
+        for (int i = 0; i < sidecars; i++) {
+            awaitLoaded(running.get(i), expected);
+            loaded[i] = (System.nanoTime() - start) / 1e9;
+        }
+        double last = Arrays.stream(loaded).max().orElseThrow();
+        System.out.printf("storm: %d sidecars started at once; the last held all %d users %.2f s after the start"
+                        + " (first %.2f s, median %.2f s); the receiver refused %d snapshot requests with 503%n",
+                sidecars, expected.users, last, Arrays.stream(loaded).min().orElseThrow(),
+                Arrays.stream(loaded).sorted().toArray()[sidecars / 2], refusals.count());
+        for (RunningSidecar sidecar : running) {
+            sidecar.close();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        receiver.close();
+        app.close();
+        idp.close();
+    }
+
+    /** Counts the sidecars' {@code feed_failed} events whose reason is a 503 from the receiver. */
+    private static final class RefusalCounter extends AppenderBase<ILoggingEvent> {
+        private final AtomicInteger count = new AtomicInteger();
+
+        static RefusalCounter attach() {
+            RefusalCounter counter = new RefusalCounter();
+            Logger logger = (Logger) LoggerFactory.getLogger(FeedClient.class);
+            counter.setContext(logger.getLoggerContext());
+            counter.start();
+            logger.addAppender(counter);
+            return counter;
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            List<KeyValuePair> pairs = event.getKeyValuePairs();
+            if (pairs != null && pairs.stream().anyMatch(p -> p.key.equals("reason")
+                    && String.valueOf(p.value).contains(" answered 503"))) {
+                count.incrementAndGet();
+            }
+        }
+
+        int count() {
+            return count.get();
+        }
     }
 
     /** The snapshot as served: its sizes with and without gzip, and the {@code end} line's counts checked against the store. */

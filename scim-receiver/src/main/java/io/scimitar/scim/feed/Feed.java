@@ -39,7 +39,7 @@ public final class Feed implements ScimServer.Mount {
 
     /** What an enabled feed serves from. */
     record Live(FeedSettings settings, ChangeLog log, SnapshotReader snapshots, ChangeFanout fanout,
-            Semaphore snapshotSlots) {
+            Semaphore snapshotSlots, SharedSnapshot shared) {
     }
 
     private Feed(Optional<Live> live) {
@@ -61,8 +61,10 @@ public final class Feed implements ScimServer.Mount {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(snapshots, "snapshots");
-        return new Feed(Optional.of(new Live(settings, log, snapshots, new ChangeFanout(log),
-                new Semaphore(settings.maxSnapshots()))));
+        // The shared snapshot's builds take the same slots as live ones: together at most maxSnapshots read the store.
+        Semaphore slots = new Semaphore(settings.maxSnapshots());
+        return new Feed(Optional.of(new Live(settings, log, snapshots, new ChangeFanout(log), slots,
+                new SharedSnapshot(settings, log, snapshots, slots))));
     }
 
     @Override
@@ -84,6 +86,11 @@ public final class Feed implements ScimServer.Mount {
 
     boolean draining() {
         return draining;
+    }
+
+    /** Open connections that have carried a feed response. */
+    int connections() {
+        return channels.size();
     }
 
     /** Remembers a connection that carries a feed response, so {@link #drain()} can end it. */

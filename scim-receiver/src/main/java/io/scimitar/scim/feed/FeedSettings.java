@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param backlogPage          changes read from the log per round trip while a stream catches up
  * @param maxSnapshots         snapshots streamed at once; more answer 503 (each holds a blocking thread)
  * @param stallTimeout         how long a client may stop reading (its channel unwritable) before its snapshot or stream is given up
+ * @param snapshotMaxAge       how long a built gzip snapshot is served to later requests ({@link SharedSnapshot})
+ * @param snapshotCacheBytes   the largest gzip snapshot kept in memory to share; a larger one is streamed per request
  */
 public record FeedSettings(
         BearerTokens tokens,
@@ -23,7 +25,9 @@ public record FeedSettings(
         int maxPendingLines,
         int backlogPage,
         int maxSnapshots,
-        Duration stallTimeout) {
+        Duration stallTimeout,
+        Duration snapshotMaxAge,
+        long snapshotCacheBytes) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
 
@@ -34,6 +38,8 @@ public record FeedSettings(
         Require.positive("maxPendingLines", maxPendingLines);
         Require.positive("backlogPage", backlogPage);
         Require.positive("maxSnapshots", maxSnapshots);
+        Require.positive("snapshotMaxAge", snapshotMaxAge);
+        Require.positive("snapshotCacheBytes", snapshotCacheBytes);
     }
 
     public static Builder builder(BearerTokens tokens) {
@@ -41,7 +47,7 @@ public record FeedSettings(
     }
 
 
-    /** Builder with the protocol's defaults: 5 s heartbeats, 10,000 pending lines, 4 snapshots at once. */
+    /** Builder with the protocol's defaults: 5 s heartbeats, 10,000 pending lines, 4 snapshots at once, a shared snapshot up to 30 s old and 256 MiB. */
     public static final class Builder {
         private final BearerTokens tokens;
         private Duration heartbeat = DEFAULT_HEARTBEAT;
@@ -50,6 +56,10 @@ public record FeedSettings(
         private int maxSnapshots = 4;
         // Long enough for a sidecar paused by a full GC, short enough not to pin a thread for a dead one.
         private Duration stallTimeout = Duration.ofSeconds(60);
+        // A deploy's sidecars ask within seconds of each other; 30 s of changes is little to catch up on.
+        private Duration snapshotMaxAge = Duration.ofSeconds(30);
+        // 100,000 users with 2,000,000 memberships gzip to 47 MB (benchmarks/RESULTS.md): room for 5x that.
+        private long snapshotCacheBytes = 256L << 20;
 
         private Builder(BearerTokens tokens) {
             this.tokens = tokens;
@@ -80,9 +90,19 @@ public record FeedSettings(
             return this;
         }
 
+        public Builder snapshotMaxAge(Duration value) {
+            this.snapshotMaxAge = value;
+            return this;
+        }
+
+        public Builder snapshotCacheBytes(long value) {
+            this.snapshotCacheBytes = value;
+            return this;
+        }
+
         public FeedSettings build() {
             return new FeedSettings(tokens, heartbeat, maxPendingLines, backlogPage, maxSnapshots,
-                    stallTimeout);
+                    stallTimeout, snapshotMaxAge, snapshotCacheBytes);
         }
     }
 }

@@ -14,9 +14,11 @@ import io.scimitar.scim.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -24,10 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /feed/v1/snapshot}: a blocking thread reads the store in one transaction and encodes
- * (and gzips) the lines into 64 KiB chunks; the event loop writes a chunk whenever the channel is
- * writable. Between them sits a queue of {@link #QUEUED_CHUNKS} chunks, so a snapshot holds about
- * 300 KiB whatever the directory's size, and a slow client slows the read instead of filling memory.
+ * {@code GET /feed/v1/snapshot}. A gzip request is answered from the {@link SharedSnapshot}: the
+ * chunks of one build, written whenever the channel is writable. A plain one (or any when the
+ * snapshot is too large to share) is streamed live: a blocking thread reads the store in one
+ * transaction and encodes (and gzips) the lines into 64 KiB chunks, through a queue of
+ * {@link #QUEUED_CHUNKS} chunks, so it holds about 300 KiB whatever the directory's size, and a slow
+ * client slows the read instead of filling memory.
  */
 final class SnapshotResponse implements Exchange {
 
@@ -44,9 +48,14 @@ final class SnapshotResponse implements Exchange {
     private final ArrayBlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
     private volatile boolean cancelled;
     private volatile boolean produced;
+    private ExecutorService blocking;
     // Event-loop state.
     private boolean headersSent;
     private boolean ended;
+    /** The shared snapshot's chunks being written, and the next one to write; null when streaming live. */
+    private List<byte[]> shared;
+    private int next;
+    private ScheduledFuture<?> stallCheck;
 
     SnapshotResponse(ChannelHandlerContext ctx, FeedHandler handler, Feed feed, Feed.Live live, FeedRequest request) {
         this.ctx = ctx;
@@ -57,6 +66,7 @@ final class SnapshotResponse implements Exchange {
     }
 
     void start(ExecutorService blocking) {
+        this.blocking = blocking;
         try {
             blocking.execute(this::produce);
         } catch (RejectedExecutionException e) {
@@ -64,11 +74,53 @@ final class SnapshotResponse implements Exchange {
         }
     }
 
-    /** On a blocking thread: checks, then the whole read, chunk by chunk. */
+    /** On a blocking thread: checks, then the shared snapshot (gzip) or a live read. */
     private void produce() {
         var refused = feed.authorize(live.settings(), request);
         if (refused.isPresent()) {
             onLoop(() -> refuse(refused.get()));
+            return;
+        }
+        if (!request.acceptsGzip()) {
+            produceLive();
+            return;
+        }
+        // Runs now when the snapshot is ready, else on the thread that builds it: hand off at once.
+        live.shared().acquire().whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                Refusal refusal = failure instanceof SharedSnapshot.BuildFailed f ? f.refusal
+                        : Refusal.unavailable("the snapshot failed; retry shortly", 2);
+                onLoop(() -> refuse(refusal));
+                return;
+            }
+            switch (outcome) {
+                case SharedSnapshot.Ready ready -> onLoop(() -> serve(ready.snapshot()));
+                case SharedSnapshot.TooLarge tooLarge -> {
+                    try {
+                        blocking.execute(this::produceLive);
+                    } catch (RejectedExecutionException e) {
+                        onLoop(() -> refuse(Refusal.unavailable("the receiver is busy; retry shortly", 1)));
+                    }
+                }
+            }
+        });
+    }
+
+    /** On the event loop: writes the shared snapshot's chunks as the channel takes them. */
+    private void serve(SharedSnapshot.Built snapshot) {
+        if (ended) {
+            return;
+        }
+        shared = snapshot.chunks();
+        produced = true;
+        LOG.atDebug().setMessage("shared snapshot served").addKeyValue("event", "feed_snapshot_shared")
+                .addKeyValue("version", snapshot.version()).addKeyValue("gzip_bytes", snapshot.bytes()).log();
+        begin(snapshot.version());
+    }
+
+    /** On a blocking thread: the whole read, chunk by chunk, for this request alone. */
+    private void produceLive() {
+        if (cancelled) {
             return;
         }
         if (!live.snapshotSlots().tryAcquire()) {
@@ -134,19 +186,53 @@ final class SnapshotResponse implements Exchange {
         }
         boolean wrote = false;
         while (ctx.channel().isWritable()) {
-            byte[] chunk = chunks.poll();
+            byte[] chunk = nextChunk();
             if (chunk == null) {
                 break;
             }
+            // Wrapped, not copied: a shared chunk is only read, by every client that writes it.
             ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
             wrote = true;
         }
-        if (produced && chunks.isEmpty()) {
+        if (produced && remaining() == 0) {
             ended = true;
             handler.finish(ctx, request.keepAlive(), ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
         } else if (wrote) {
             ctx.flush();
         }
+        if (shared != null && !ended && stallCheck == null && !ctx.channel().isWritable()) {
+            // A live read stalls in its producer (the queue stays full); a shared one has none, so the loop watches.
+            int mark = next;
+            stallCheck = ctx.executor().schedule(() -> stalled(mark),
+                    live.settings().stallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private byte[] nextChunk() {
+        if (shared == null) {
+            return chunks.poll();
+        }
+        return next < shared.size() ? shared.get(next++) : null;
+    }
+
+    private int remaining() {
+        return shared == null ? chunks.size() : shared.size() - next;
+    }
+
+    /** The client took no chunk of the shared snapshot for the stall timeout: give it up, as a live read would. */
+    private void stalled(int mark) {
+        stallCheck = null;
+        if (ended) {
+            return;
+        }
+        if (next == mark && !ctx.channel().isWritable()) {
+            LOG.atInfo().setMessage("snapshot abandoned").addKeyValue("event", "feed_snapshot_abandoned")
+                    .addKeyValue("reason", "the client stopped reading for " + live.settings().stallTimeout()).log();
+            ended = true;
+            ctx.close();
+            return;
+        }
+        pump();
     }
 
     private void refuse(Refusal refusal) {
@@ -189,6 +275,10 @@ final class SnapshotResponse implements Exchange {
     public void closed() {
         ended = true;
         cancelled = true;
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
         // Frees the producer if it waits for room; it then sees the cancellation.
         chunks.clear();
     }
@@ -266,7 +356,7 @@ final class SnapshotResponse implements Exchange {
      * gzip at the fastest level: the snapshot is mostly ids, which compress ~3x even so, and the
      * default level cost ~4 s of the receiver's CPU for 100,000 users (benchmarks/RESULTS.md).
      */
-    private static final class FastGzip extends GZIPOutputStream {
+    static final class FastGzip extends GZIPOutputStream {
         FastGzip(OutputStream sink) throws IOException {
             super(sink, 8192);
             def.setLevel(Deflater.BEST_SPEED);
