@@ -30,6 +30,8 @@ public record FeedSettings(
         long snapshotCacheBytes) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+    /** How long a gzip snapshot, once built, is served to later requests unless set otherwise. */
+    public static final Duration DEFAULT_SNAPSHOT_MAX_AGE = Duration.ofSeconds(30);
 
     public FeedSettings {
         Objects.requireNonNull(tokens, "tokens");
@@ -57,7 +59,7 @@ public record FeedSettings(
         // Long enough for a sidecar paused by a full GC, short enough not to pin a thread for a dead one.
         private Duration stallTimeout = Duration.ofSeconds(60);
         // A deploy's sidecars ask within seconds of each other; 30 s of changes is little to catch up on.
-        private Duration snapshotMaxAge = Duration.ofSeconds(30);
+        private Duration snapshotMaxAge = DEFAULT_SNAPSHOT_MAX_AGE;
         // 100,000 users with 2,000,000 memberships gzip to 47 MB (benchmarks/RESULTS.md): room for 5x that.
         private long snapshotCacheBytes = 256L << 20;
 
