@@ -14,9 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The sidecar's side of the feed (docs/feed.md): a snapshot into the {@link DirectoryIndex}, then
  * every change after it, applied one whole change at a time; on any failure the next receiver,
  * after a capped, jittered backoff, resuming from the last applied version; on {@code 410} a fresh
- * snapshot. It knows how old its view is ({@link #ageSeconds()}) and whether that is past the
+ * snapshot. A receiver that answers {@code 503} or {@code 429} with {@code Retry-After} is not asked
+ * again before then ({@link Pushback}) while another receiver is tried. It knows how old its view is ({@link #ageSeconds()}) and whether that is past the
  * staleness bound ({@link #stale()}).
  *
  * <p>It runs on its own thread with blocking I/O ({@link HttpClient} over HTTP/1.1, the body read
@@ -50,6 +53,7 @@ public final class FeedClient implements AutoCloseable {
     private final FeedToken token;
     private final Duration readTimeout;
     private final Backoff backoff;
+    private final Pushback pushback;
     private final Freshness freshness;
     private final HttpClient http;
     private final Thread thread;
@@ -68,6 +72,7 @@ public final class FeedClient implements AutoCloseable {
         this.token = builder.token;
         this.readTimeout = builder.readTimeout;
         this.backoff = backoff;
+        this.pushback = new Pushback(receivers.size(), System::nanoTime);
         this.freshness = new Freshness(builder.maxStaleness);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -134,10 +139,17 @@ public final class FeedClient implements AutoCloseable {
                 }
                 boolean gone = e instanceof StatusException status && status.status == 410;
                 snapshotNeeded |= gone;
-                // Gone: this receiver is fine, the version is too old; anything else: try the next one.
-                at = gone ? at : (at + 1) % receivers.size();
-                Duration wait = backoff.next();
-                LOG.atWarn().setMessage(gone ? "the feed no longer holds the directory's version; taking a fresh snapshot"
+                Optional<Duration> asked = e instanceof StatusException status ? status.retryAfter : Optional.empty();
+                if (asked.isPresent()) {
+                    pushback.hold(at, asked.get());
+                }
+                // Gone: this receiver is fine, the version is too old; anything else: try the next one
+                // that did not ask to be left alone, or else wait for the one free soonest.
+                at = gone ? at : pushback.next(at);
+                Duration backoffWait = backoff.next();
+                Duration asWanted = pushback.remaining(at);
+                Duration wait = asWanted.compareTo(backoffWait) > 0 ? asWanted : backoffWait;
+                var line = LOG.atWarn().setMessage(gone ? "the feed no longer holds the directory's version; taking a fresh snapshot"
                                 : "the feed failed; reconnecting")
                         .addKeyValue("event", gone ? "feed_version_gone" : "feed_failed")
                         .addKeyValue("receiver", receiver.toString())
@@ -145,7 +157,9 @@ public final class FeedClient implements AutoCloseable {
                                 ? e.getMessage() : e.toString())
                         .addKeyValue("directory_version", index.current().version())
                         .addKeyValue("next_receiver", receivers.get(at).toString())
-                        .addKeyValue("retry_in_ms", wait.toMillis()).log();
+                        .addKeyValue("retry_in_ms", wait.toMillis());
+                asked.ifPresent(retryAfter -> line.addKeyValue("retry_after_ms", retryAfter.toMillis()));
+                line.log();
                 if (!pause(wait)) {
                     return;
                 }
@@ -243,7 +257,12 @@ public final class FeedClient implements AutoCloseable {
             try (raw) {
                 detail = new String(raw.readNBytes(300), StandardCharsets.UTF_8).strip();
             }
-            throw new StatusException(uri, response.statusCode(), detail);
+            int status = response.statusCode();
+            // RFC 9110 §10.2.3: on 503 and 429 it says how long the receiver wants to be left alone.
+            Optional<Duration> retryAfter = status == 503 || status == 429
+                    ? response.headers().firstValue("Retry-After").flatMap(value -> Pushback.parse(value, Instant.now()))
+                    : Optional.empty();
+            throw new StatusException(uri, status, detail, retryAfter);
         }
         touch();
         body = raw;
@@ -335,10 +354,13 @@ public final class FeedClient implements AutoCloseable {
     /** A receiver answered something other than 200. */
     private static final class StatusException extends IOException {
         final int status;
+        /** What it asked for with {@code Retry-After}, capped; empty when it asked nothing usable. */
+        final Optional<Duration> retryAfter;
 
-        StatusException(URI uri, int status, String detail) {
+        StatusException(URI uri, int status, String detail, Optional<Duration> retryAfter) {
             super(uri + " answered " + status + (detail.isEmpty() ? "" : ": " + detail));
             this.status = status;
+            this.retryAfter = retryAfter;
         }
     }
 

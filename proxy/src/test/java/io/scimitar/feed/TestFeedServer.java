@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -39,7 +40,8 @@ import java.util.zip.GZIPOutputStream;
  * with heartbeats, one flushed line at a time. It stands in for the receiver's feed
  * ({@code io.scimitar.scim.feed}, built in parallel) until the fleet's integration test replaces
  * it. Tests can break it the ways a real one breaks: cut its streams, skip or garble a change,
- * truncate a snapshot, stop heartbeats, answer another status, or forget old versions (410).
+ * truncate a snapshot, stop heartbeats, answer another status, refuse a few requests with
+ * {@code 503} and {@code Retry-After}, or forget old versions (410).
  */
 public final class TestFeedServer implements AutoCloseable {
 
@@ -57,10 +59,14 @@ public final class TestFeedServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Served> served = new CopyOnWriteArrayList<>();
+    /** {@link System#nanoTime()} when each of {@link #served} arrived, in the same order. */
+    private final List<Long> servedAt = new CopyOnWriteArrayList<>();
     private final Set<BlockingQueue<Change>> streams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean truncateNextSnapshot = new AtomicBoolean();
     private final AtomicBoolean garbleNextChange = new AtomicBoolean();
     private final AtomicBoolean skipNextChange = new AtomicBoolean();
+    private final AtomicInteger refusals = new AtomicInteger();
+    private volatile String refusalRetryAfter = "";
     private volatile boolean heartbeats = true;
     private volatile int changesStatus = 200;
     private volatile long compactedThrough;
@@ -87,6 +93,11 @@ public final class TestFeedServer implements AutoCloseable {
         return List.copyOf(served);
     }
 
+    /** When each request of {@link #served()} arrived ({@link System#nanoTime()}), in the same order. */
+    public List<Long> servedAt() {
+        return List.copyOf(servedAt);
+    }
+
     /** How many change streams are open now. */
     public int openStreams() {
         return streams.size();
@@ -103,6 +114,12 @@ public final class TestFeedServer implements AutoCloseable {
     /** Answers every change request with {@code status} (200: serve them again). */
     public void answerChangesWith(int status) {
         changesStatus = status;
+    }
+
+    /** The next {@code count} snapshot or change requests answer 503 with {@code Retry-After: retryAfter}. */
+    public void refuseNext(int count, String retryAfter) {
+        refusalRetryAfter = retryAfter;
+        refusals.set(count);
     }
 
     /** The log no longer holds versions up to {@code version}: {@code after} below it answers 410. */
@@ -134,20 +151,36 @@ public final class TestFeedServer implements AutoCloseable {
         if (("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             return true;
         }
-        served.add(new Served(exchange.getRequestURI().toString(), 401, false));
+        record(new Served(exchange.getRequestURI().toString(), 401, false));
         exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
         respond(exchange, 401, "");
         return false;
     }
 
+    /** Answers 503 with {@code Retry-After} when {@link #refuseNext} asked for it; whether it did. */
+    private boolean refused(HttpExchange exchange) throws IOException {
+        if (refusals.getAndUpdate(left -> Math.max(0, left - 1)) == 0) {
+            return false;
+        }
+        record(new Served(exchange.getRequestURI().toString(), 503, false));
+        exchange.getResponseHeaders().add("Retry-After", refusalRetryAfter);
+        respond(exchange, 503, "{\"status\":503}");
+        return true;
+    }
+
+    private synchronized void record(Served request) {
+        servedAt.add(System.nanoTime());
+        served.add(request);
+    }
+
     private void snapshot(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!authorized(exchange)) {
+            if (!authorized(exchange) || refused(exchange)) {
                 return;
             }
             String acceptEncoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
             boolean gzip = acceptEncoding != null && acceptEncoding.contains("gzip");
-            served.add(new Served(exchange.getRequestURI().toString(), 200, gzip));
+            record(new Served(exchange.getRequestURI().toString(), 200, gzip));
             exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
             if (gzip) {
                 exchange.getResponseHeaders().add("Content-Encoding", "gzip");
@@ -168,7 +201,7 @@ public final class TestFeedServer implements AutoCloseable {
     private void changes(HttpExchange exchange) throws IOException {
         String query = exchange.getRequestURI().getRawQuery();
         String target = exchange.getRequestURI().toString();
-        if (!authorized(exchange)) {
+        if (!authorized(exchange) || refused(exchange)) {
             exchange.close();
             return;
         }
@@ -183,7 +216,7 @@ public final class TestFeedServer implements AutoCloseable {
                 : after < 0 || after > current ? 400
                 : after < compactedThrough ? 410
                 : 200;
-        served.add(new Served(target, status, false));
+        record(new Served(target, status, false));
         if (status != 200) {
             try (exchange) {
                 respond(exchange, status, "{\"status\":" + status + "}");
