@@ -48,7 +48,8 @@ public final class AlbOidcDataVerifier {
 
     /**
      * When {@code token} names an ALB key not fetched yet, its fetch (the request can wait for it
-     * rather than be refused); null otherwise or when no fetch is running. For the cold path.
+     * rather than be refused); a completed future when that key was the last one fetched, possibly
+     * after the refusal; null otherwise or when no fetch is running. For the cold path.
      */
     CompletableFuture<?> keyArrival(String token) {
         int firstDot = token.indexOf('.');
@@ -65,11 +66,24 @@ public final class AlbOidcDataVerifier {
         } catch (ParseException e) {
             return null;
         }
-        if (!AlbPublicKeys.isValidKid(kid) || keys.verifier(kid) != null) {
+        if (!AlbPublicKeys.isValidKid(kid)) {
             return null;
         }
+        if (keys.verifier(kid) != null) {
+            return arrivedSinceTheDecision(kid);
+        }
         CompletableFuture<?> fetch = keys.fetch(kid);
-        return fetch.isDone() ? null : fetch;
+        // The fetch may have ended between the look at the keys and now.
+        return fetch.isDone() ? arrivedSinceTheDecision(kid) : fetch;
+    }
+
+    /**
+     * For a key we hold now: the fetch the refused request started may have ended before it got
+     * here, so the key fetched last is decided again at once (a completed future); a key fetched
+     * before it was not why the token was refused, so null.
+     */
+    private CompletableFuture<?> arrivedSinceTheDecision(String kid) {
+        return keys.fetchedLast(kid) && keys.verifier(kid) != null ? CompletableFuture.completedFuture(null) : null;
     }
 
     /**

@@ -53,6 +53,8 @@ public final class AlbPublicKeys implements AutoCloseable {
     private final Cache<String, Boolean> recentlyFailed;
     private final ConcurrentHashMap<String, CompletableFuture<FetchStatus>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong lastFetchMillis = new AtomicLong(Long.MIN_VALUE);
+    /** The kid of the last key fetched: a request refused for it may have been decided just before. */
+    private volatile String lastFetched;
     private final ExecutorService executor;
 
     private AlbPublicKeys(Builder b) {
@@ -79,6 +81,11 @@ public final class AlbPublicKeys implements AutoCloseable {
     }
 
     /** The verifier for {@code kid}, or {@code null} when it has not been fetched: never blocks. */
+    /** True when the last key fetched is {@code kid}'s. */
+    boolean fetchedLast(String kid) {
+        return kid.equals(lastFetched);
+    }
+
     ECDSAVerifier verifier(String kid) {
         return verifiers.getIfPresent(kid);
     }
@@ -142,6 +149,7 @@ public final class AlbPublicKeys implements AutoCloseable {
         try {
             String pem = endpoint.get(uri, "application/x-pem-file, text/plain, */*").body();
             verifiers.put(kid, new ECDSAVerifier(parseP256(pem, uri)));
+            lastFetched = kid;
             LOG.atInfo().setMessage("ALB public key fetched")
                     .addKeyValue("event", "alb_key_fetched")
                     .addKeyValue("kid", kid)

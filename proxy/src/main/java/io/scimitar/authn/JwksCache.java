@@ -178,7 +178,9 @@ public final class JwksCache implements KeySource, AutoCloseable {
         } catch (RuntimeException e) {
             return failed(now, e.toString());
         }
-        KeySnapshot previous = snapshot.getAndSet(fresh);
+        KeySnapshot previous = snapshot.get(); // only this thread writes it
+        fresh = fresh.replacing(previous);
+        snapshot.set(fresh);
         if (outageSince != null) {
             LOG.atInfo().setMessage("JWKS fetch recovered")
                     .addKeyValue("event", "jwks_fetch_recovered")

@@ -85,8 +85,9 @@ public final class JwtAuthenticator {
 
     /**
      * When {@code token} names a key this authenticator lacks, the fetch that may bring it (the
-     * request can wait for it rather than be refused); null when the token is not such a token or
-     * no fetch is running. Parses the header only; for the cold path after a refusal.
+     * request can wait for it rather than be refused); a completed future when the last fetch
+     * brought that key, possibly after the refusal; null when the token is not such a token or no
+     * fetch is running. Parses the header only; for the cold path after a refusal.
      */
     CompletableFuture<?> keyArrival(String token) {
         if (token.length() > maxTokenLength) {
@@ -99,12 +100,24 @@ public final class JwtAuthenticator {
             return null;
         }
         String kid = header.getKeyID();
-        KeySnapshot snapshot = keys.snapshot();
-        if (kid == null || (!snapshot.isEmpty() && snapshot.containsKeyId(kid))) {
+        if (kid == null) {
             return null;
         }
+        if (keys.snapshot().containsKeyId(kid)) {
+            return arrivedSinceTheDecision(kid);
+        }
         CompletableFuture<?> fetch = keys.keyMissing(kid);
-        return fetch.isDone() ? null : fetch;
+        // The fetch may have ended between the look at the snapshot and now.
+        return fetch.isDone() ? arrivedSinceTheDecision(kid) : fetch;
+    }
+
+    /**
+     * For a kid we hold now: the refetch the refused request started may have ended before it got
+     * here, so a kid the last fetch brought is decided again at once (a completed future); a kid
+     * held for longer was not why the token was refused (expired, bad signature), so null.
+     */
+    private CompletableFuture<?> arrivedSinceTheDecision(String kid) {
+        return keys.snapshot().arrived(kid) ? CompletableFuture.completedFuture(null) : null;
     }
 
     /** Verifies {@code token}: a {@link VerifiedToken}, or the first rule it broke. */

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +28,7 @@ import java.util.Set;
 public final class KeySnapshot {
 
     /** Before the first successful fetch. */
-    public static final KeySnapshot EMPTY = new KeySnapshot(Map.of(), List.of(), List.of(), Instant.EPOCH);
+    public static final KeySnapshot EMPTY = new KeySnapshot(Map.of(), List.of(), List.of(), Instant.EPOCH, Set.of());
 
     /** NIST SP 800-57 and RFC 7518 §3.3: RSA keys below 2048 bits are refused. */
     static final int MIN_RSA_BITS = 2048;
@@ -40,13 +41,16 @@ public final class KeySnapshot {
     private final List<VerificationKey> all;
     private final List<String> skipped;
     private final Instant fetchedAt;
+    /** The {@code kid}s held here that the snapshot this one replaced lacked. */
+    private final Set<String> arrived;
 
     private KeySnapshot(Map<String, List<VerificationKey>> byKid, List<VerificationKey> all, List<String> skipped,
-            Instant fetchedAt) {
+            Instant fetchedAt, Set<String> arrived) {
         this.byKid = byKid;
         this.all = all;
         this.skipped = skipped;
         this.fetchedAt = fetchedAt;
+        this.arrived = arrived;
     }
 
     /**
@@ -91,7 +95,15 @@ public final class KeySnapshot {
         }
         Map<String, List<VerificationKey>> frozen = new HashMap<>();
         byKid.forEach((kid, keys) -> frozen.put(kid, List.copyOf(keys)));
-        return new KeySnapshot(Map.copyOf(frozen), List.copyOf(all), List.copyOf(skipped), fetchedAt);
+        return new KeySnapshot(Map.copyOf(frozen), List.copyOf(all), List.copyOf(skipped), fetchedAt,
+                Set.copyOf(frozen.keySet()));
+    }
+
+    /** These keys as the successor of {@code previous}: {@link #arrived} then names only what it lacked. */
+    public KeySnapshot replacing(KeySnapshot previous) {
+        Set<String> fresh = new HashSet<>(byKid.keySet());
+        fresh.removeAll(previous.byKid.keySet());
+        return new KeySnapshot(byKid, all, skipped, fetchedAt, Set.copyOf(fresh));
     }
 
     private static VerificationKey rsaKey(RSAKey rsa, List<String> skipped, String label) throws JOSEException {
@@ -136,6 +148,14 @@ public final class KeySnapshot {
     /** True when the key set holds a key with this {@code kid}. */
     public boolean containsKeyId(String kid) {
         return byKid.containsKey(kid);
+    }
+
+    /**
+     * True when this snapshot brought the key with this {@code kid}: the snapshot it replaced lacked
+     * it. A request refused for that kid a moment ago may have been decided before it arrived.
+     */
+    public boolean arrived(String kid) {
+        return arrived.contains(kid);
     }
 
     /**

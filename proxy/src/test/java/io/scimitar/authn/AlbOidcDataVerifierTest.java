@@ -63,6 +63,19 @@ class AlbOidcDataVerifierTest {
         assertThat(server.albRequests).hasValue(1);
     }
 
+    /** The fetch a refused token starts may end before the request asks for it: still decided again, not refused. */
+    @Test
+    void aKeyFetchedBeforeTheRefusedRequestAskedStillCountsAsItsArrival() {
+        String token = albToken(header(KID, ARN, NOW.plusSeconds(120)), payload(NOW.plusSeconds(120)), ALB_KEY, true);
+        assertThat(verifier.verify(token)).isEqualTo(AuthResult.Rejected.of(RejectReason.UNKNOWN_KEY));
+        keys.fetch(KID).join(); // the fetch that refusal started, running or ended: ended now
+
+        assertThat(verifier.keyArrival(token)).as("the key arrived after the decision: decide again").isNotNull()
+                .isDone();
+        assertThat(verifier.verify(token)).isInstanceOf(VerifiedToken.class);
+        assertThat(server.albRequests).hasValue(1);
+    }
+
     @Test
     void theSignatureCoversThePaddedTextAsReceived() {
         keys.fetch(KID).join();

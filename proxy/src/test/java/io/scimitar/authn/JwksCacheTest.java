@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +99,48 @@ class JwksCacheTest {
         jwks.refreshNow().join(); // drains the fetch thread
         assertThat(server.jwksRequests).hasValue(3);
         assertThat(authenticator.authenticate(newToken)).isInstanceOf(VerifiedToken.class);
+    }
+
+    /**
+     * The refetch a refused token starts may end before the request asks for it (a busy event loop,
+     * a fast IdP): the key it brought must still get that request decided again, not refused.
+     */
+    @Test
+    void aKeyThatArrivedBeforeTheRefusedRequestAskedStillCountsAsItsArrival() {
+        jwks.refreshNow().join();
+        server.publish(List.of(RSA_1, RSA_2, EC_1));
+        String newToken = Tokens.sign(RSA_2, claims(START).build());
+        assertThat(authenticator.authenticate(newToken)).isEqualTo(AuthResult.Rejected.of(RejectReason.UNKNOWN_KEY));
+        jwks.refetchForUnknownKey().join(); // the refetch that refusal started, running or ended: ended now
+        assertThat(jwks.snapshot().containsKeyId("rsa-2")).isTrue();
+
+        CompletableFuture<?> arrival = authenticator.keyArrival(newToken);
+
+        assertThat(arrival).as("the key arrived after the decision: decide again").isNotNull().isDone();
+        assertThat(authenticator.authenticate(newToken)).isInstanceOf(VerifiedToken.class);
+        // A key held before the last fetch was not why a token naming it was refused: no second look.
+        String wrongAudience = Tokens.sign(RSA_1, claims(START).audience("someone-else").build());
+        assertThat(authenticator.authenticate(wrongAudience))
+                .isEqualTo(AuthResult.Rejected.of(RejectReason.WRONG_AUDIENCE));
+        assertThat(authenticator.keyArrival(wrongAudience)).isNull();
+        // A forged kid in this interval waits for nothing and fetches nothing.
+        String forged = Tokens.sign(Tokens.rsa("forged"), claims(START).build());
+        assertThat(authenticator.authenticate(forged)).isEqualTo(AuthResult.Rejected.of(RejectReason.UNKNOWN_KEY));
+        assertThat(authenticator.keyArrival(forged)).isNull();
+        assertThat(server.jwksRequests).hasValue(2); // the first fetch and the one refetch
+    }
+
+    /** A fetch that returns the keys we hold brings none: a token under them gets no second look. */
+    @Test
+    void aRefreshWithTheSameKeysBringsNoArrival() {
+        jwks.refreshNow().join();
+        assertThat(jwks.snapshot().arrived("rsa-1")).as("the first fetch brings every key").isTrue();
+
+        jwks.refreshNow().join();
+
+        assertThat(jwks.snapshot().arrived("rsa-1")).isFalse();
+        String wrongAudience = Tokens.sign(RSA_1, claims(START).audience("someone-else").build());
+        assertThat(authenticator.keyArrival(wrongAudience)).isNull();
     }
 
     @Test
