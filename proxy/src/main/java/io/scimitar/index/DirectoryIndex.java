@@ -51,13 +51,8 @@ public final class DirectoryIndex implements AutoCloseable {
             DirectoryIndex index = new DirectoryIndex(MembershipIndex.of(view, userKey));
             AutoCloseable changes = store.changeLog().subscribe(index::apply);
             // The view reloaded first (it subscribed first): rebuild from the same snapshot, ordinals kept.
-            AutoCloseable resyncs = store.changeLog().subscribeResyncs(snapshot -> {
-                IndexBuilder builder = new IndexBuilder(index.current());
-                snapshot.users().forEach(builder::user);
-                snapshot.groups().forEach(builder::group);
-                snapshot.memberships().forEach(m -> builder.member(m.groupId(), m.member()));
-                index.reset(builder.build(snapshot.version()));
-            });
+            AutoCloseable resyncs = store.changeLog().subscribeResyncs(
+                    snapshot -> index.reset(new IndexBuilder(index.current()).build(snapshot)));
             index.subscription = () -> {
                 try {
                     changes.close();

@@ -2,6 +2,7 @@ package io.scimitar.index;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimitar.scim.store.ChangeEvent;
+import io.scimitar.scim.store.JdbcStore;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -104,6 +105,14 @@ public final class IndexBuilder {
             user.addGroup(lastOrdinal);
         }
         return this;
+    }
+
+    /** The index of a store snapshot (every user, group and membership in its tables at its version). */
+    public MembershipIndex build(JdbcStore.Snapshot snapshot) {
+        snapshot.users().forEach(this::user);
+        snapshot.groups().forEach(this::group);
+        snapshot.memberships().forEach(m -> member(m.groupId(), m.member()));
+        return build(snapshot.version());
     }
 
     public MembershipIndex build(long version) {

@@ -54,11 +54,7 @@ public final class MembershipIndex {
 
     /** The index of a store snapshot (everything in the tables at its version). */
     public static MembershipIndex of(JdbcStore.Snapshot snapshot, UserKey userKey) {
-        IndexBuilder builder = new IndexBuilder(userKey);
-        snapshot.users().forEach(builder::user);
-        snapshot.groups().forEach(builder::group);
-        snapshot.memberships().forEach(m -> builder.member(m.groupId(), m.member()));
-        return builder.build(snapshot.version());
+        return new IndexBuilder(userKey).build(snapshot);
     }
 
     /** The index of the view's current version, read under its read lock in one pass. */
