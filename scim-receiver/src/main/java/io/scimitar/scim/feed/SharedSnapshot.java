@@ -111,7 +111,7 @@ final class SharedSnapshot {
         }
     }
 
-    /** What a request gets from {@link #acquire()}: a build to follow (and run, when it is its own), or word to stream its own. */
+    /** What a request gets from {@link #acquire()}: a build to follow, or word to stream its own. */
     sealed interface Outcome permits Share, TooLarge {
     }
 
@@ -230,7 +230,8 @@ final class SharedSnapshot {
             boolean store = e instanceof StoreUnavailableException;
             LOG.atError().setMessage(store ? "shared snapshot failed: the store is unavailable" : "shared snapshot failed")
                     .addKeyValue("event", store ? "feed_store_unavailable" : "feed_snapshot_failed").setCause(e).log();
-            settle(build, State.FAILED, store ? Refusal.unavailable("the directory store is unavailable; retry shortly", 5)
+            settle(build, State.FAILED, store
+                    ? Refusal.unavailable("the directory store is unavailable; retry shortly", 5)
                     : Refusal.unavailable("the snapshot failed; retry shortly", 2));
         } catch (Error e) {
             // Whatever broke the build, its followers are answered, never left waiting.

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /feed/v1/snapshot}. A gzip request is answered from the {@link SharedSnapshot}: the
- * chunks of one build, written as the build produces them and the channel takes them. A plain one (or any when the
- * snapshot is too large to share) is streamed live: a blocking thread reads the store in one
- * transaction and encodes (and gzips) the lines into 64 KiB chunks, through a queue of
+ * chunks of one build, written as the build produces them and the channel takes them. A plain one
+ * (or any when the snapshot is too large to share) is streamed live: a blocking thread reads the
+ * store in one transaction and encodes (and gzips) the lines into 64 KiB chunks, through a queue of
  * {@link #QUEUED_CHUNKS} chunks, so it holds about 300 KiB whatever the directory's size, and a slow
  * client slows the read instead of filling memory.
  */

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Gzip snapshots come from one shared build ({@link SharedSnapshot}): requests during a build join
- * it and get its chunks as they are produced, later ones reuse it while it is young and the log still follows on from it, and a failed
- * build fails only the requests that joined it.
+ * it and get its chunks as they are produced, later ones reuse it while it is young and the log
+ * still follows on from it, and a failed build fails only the requests that joined it.
  */
 class FeedSharedSnapshotTest {
 
@@ -366,7 +366,7 @@ class FeedSharedSnapshotTest {
                                     if (++users == 3) {
                                         midway.pass();
                                         if (failMidway.getAndSet(false)) {
-                                            throw new StoreUnavailableException("the test's store went down mid-read", null);
+                                            throw new StoreUnavailableException("the test's store went down", null);
                                         }
                                     }
                                     visitor.user(user, groupIds);
