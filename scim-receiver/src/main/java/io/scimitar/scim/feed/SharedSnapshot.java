@@ -39,7 +39,7 @@ final class SharedSnapshot {
      */
     static final class Build {
         private final Set<Runnable> followers = ConcurrentHashMap.newKeySet();
-        private final AtomicInteger joined = new AtomicInteger();
+        private final AtomicInteger joiners = new AtomicInteger();
         private volatile byte[][] chunks = new byte[16][];
         private volatile int count;
         private volatile long version = -1;
@@ -153,7 +153,7 @@ final class SharedSnapshot {
         Build mine = new Build();
         Build joined = building.compareAndExchange(null, mine);
         if (joined != null) {
-            joined.joined.incrementAndGet();
+            joined.joiners.incrementAndGet();
             return new Share(joined, false);
         }
         // A build that finished between usable() and taking the build over is as good as a new one;
@@ -175,7 +175,7 @@ final class SharedSnapshot {
     /** Requests that joined the build in progress (the one running it aside); 0 when none runs. */
     int waiting() {
         Build current = building.get();
-        return current == null ? 0 : current.joined.get();
+        return current == null ? 0 : current.joiners.get();
     }
 
     private Optional<Build> usable() {
