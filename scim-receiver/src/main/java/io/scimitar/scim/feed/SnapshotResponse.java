@@ -14,12 +14,12 @@ import io.scimitar.scim.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /feed/v1/snapshot}. A gzip request is answered from the {@link SharedSnapshot}: the
- * chunks of one build, written whenever the channel is writable. A plain one (or any when the
- * snapshot is too large to share) is streamed live: a blocking thread reads the store in one
- * transaction and encodes (and gzips) the lines into 64 KiB chunks, through a queue of
+ * chunks of one build, written as the build produces them and the channel takes them. A plain one
+ * (or any when the snapshot is too large to share) is streamed live: a blocking thread reads the
+ * store in one transaction and encodes (and gzips) the lines into 64 KiB chunks, through a queue of
  * {@link #QUEUED_CHUNKS} chunks, so it holds about 300 KiB whatever the directory's size, and a slow
  * client slows the read instead of filling memory.
  */
@@ -48,12 +48,15 @@ final class SnapshotResponse implements Exchange {
     private final ArrayBlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
     private volatile boolean cancelled;
     private volatile boolean produced;
+    /** Set while a wake-up from the shared build is queued on the event loop: one is enough. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final Runnable wake = this::wake;
     private ExecutorService blocking;
     // Event-loop state.
     private boolean headersSent;
     private boolean ended;
-    /** The shared snapshot's chunks being written, and the next one to write; null when streaming live. */
-    private List<byte[]> shared;
+    /** The shared build being written, and its next chunk to write; null when streaming live. */
+    private SharedSnapshot.Build shared;
     private int next;
     private ScheduledFuture<?> stallCheck;
 
@@ -85,37 +88,35 @@ final class SnapshotResponse implements Exchange {
             produceLive();
             return;
         }
-        // Runs now when the snapshot is ready, else on the thread that builds it: hand off at once.
-        live.shared().acquire().whenComplete((outcome, failure) -> {
-            if (failure != null) {
-                Refusal refusal = failure instanceof SharedSnapshot.BuildFailed f ? f.refusal
-                        : Refusal.unavailable("the snapshot failed; retry shortly", 2);
-                onLoop(() -> refuse(refusal));
-                return;
-            }
-            switch (outcome) {
-                case SharedSnapshot.Ready ready -> onLoop(() -> serve(ready.snapshot()));
-                case SharedSnapshot.TooLarge tooLarge -> {
-                    try {
-                        blocking.execute(this::produceLive);
-                    } catch (RejectedExecutionException e) {
-                        onLoop(() -> refuse(Refusal.unavailable("the receiver is busy; retry shortly", 1)));
-                    }
+        switch (live.shared().acquire()) {
+            case SharedSnapshot.TooLarge tooLarge -> produceLive();
+            case SharedSnapshot.Share share -> {
+                onLoop(() -> follow(share.build()));
+                if (share.mine()) {
+                    live.shared().run(share.build());
                 }
             }
-        });
+        }
     }
 
-    /** On the event loop: writes the shared snapshot's chunks as the channel takes them. */
-    private void serve(SharedSnapshot.Built snapshot) {
+    /** On the event loop: writes the shared build's chunks from the first, then each as it comes. */
+    private void follow(SharedSnapshot.Build build) {
         if (ended) {
             return;
         }
-        shared = snapshot.chunks();
-        produced = true;
-        LOG.atDebug().setMessage("shared snapshot served").addKeyValue("event", "feed_snapshot_shared")
-                .addKeyValue("version", snapshot.version()).addKeyValue("gzip_bytes", snapshot.bytes()).log();
-        begin(snapshot.version());
+        shared = build;
+        build.follow(wake);
+        pump();
+    }
+
+    /** On the building thread: a new chunk or the build's end; the event loop pumps once for any number of them. */
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            onLoop(() -> {
+                wakeQueued.set(false);
+                pump();
+            });
+        }
     }
 
     /** On a blocking thread: the whole read, chunk by chunk, for this request alone. */
@@ -181,26 +182,93 @@ final class SnapshotResponse implements Exchange {
 
     /** Writes queued chunks while the channel takes them; the last one ends the response. */
     private void pump() {
-        if (!headersSent || ended) {
+        if (ended) {
+            return;
+        }
+        if (shared != null) {
+            pumpShared();
+            return;
+        }
+        if (!headersSent) {
             return;
         }
         boolean wrote = false;
         while (ctx.channel().isWritable()) {
-            byte[] chunk = nextChunk();
+            byte[] chunk = chunks.poll();
             if (chunk == null) {
                 break;
             }
-            // Wrapped, not copied: a shared chunk is only read, by every client that writes it.
             ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
             wrote = true;
         }
-        if (produced && remaining() == 0) {
+        if (produced && chunks.isEmpty()) {
             ended = true;
             handler.finish(ctx, request.keepAlive(), ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
         } else if (wrote) {
             ctx.flush();
         }
-        if (shared != null && !ended && stallCheck == null && !ctx.channel().isWritable()) {
+    }
+
+    /**
+     * The shared build's chunks [next, count) while the channel takes them. The headers go out with
+     * the first chunk, so a build that fails or passes the cap before it has any is still answered
+     * with a 503 or a live read; after the first byte, only a cut can tell the client.
+     */
+    private void pumpShared() {
+        SharedSnapshot.Build build = shared;
+        // The state first: once COMPLETE, the count read after it is final.
+        SharedSnapshot.State state = build.state();
+        int count = build.count();
+        if (!headersSent) {
+            switch (state) {
+                case FAILED -> {
+                    build.unfollow(wake);
+                    refuse(build.refusal());
+                    return;
+                }
+                case TOO_LARGE -> {
+                    build.unfollow(wake);
+                    streamLiveInstead();
+                    return;
+                }
+                case RUNNING -> {
+                    if (count == 0) {
+                        return;
+                    }
+                }
+                case COMPLETE -> {
+                }
+            }
+            begin(build.version());
+            return;
+        }
+        if (state == SharedSnapshot.State.FAILED || state == SharedSnapshot.State.TOO_LARGE) {
+            LOG.atInfo().setMessage("shared snapshot cut").addKeyValue("event", "feed_snapshot_cut")
+                    .addKeyValue("reason", state == SharedSnapshot.State.FAILED ? "the build failed"
+                            : "the build passed the shared-snapshot cap").log();
+            build.unfollow(wake);
+            ended = true;
+            ctx.close();
+            return;
+        }
+        boolean wrote = false;
+        while (next < count && ctx.channel().isWritable()) {
+            // Wrapped, not copied: a shared chunk is only read, by every client that writes it.
+            ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(build.chunk(next++))));
+            wrote = true;
+        }
+        if (state == SharedSnapshot.State.COMPLETE && next == count) {
+            build.unfollow(wake);
+            ended = true;
+            LOG.atDebug().setMessage("shared snapshot served").addKeyValue("event", "feed_snapshot_shared")
+                    .addKeyValue("version", build.version()).addKeyValue("gzip_bytes", build.bytes()).log();
+            handler.finish(ctx, request.keepAlive(), ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+            return;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (stallCheck == null && !ctx.channel().isWritable()) {
             // A live read stalls in its producer (the queue stays full); a shared one has none, so the loop watches.
             int mark = next;
             stallCheck = ctx.executor().schedule(() -> stalled(mark),
@@ -208,15 +276,14 @@ final class SnapshotResponse implements Exchange {
         }
     }
 
-    private byte[] nextChunk() {
-        if (shared == null) {
-            return chunks.poll();
+    /** The shared build passed the cap before this response's first byte: read the store for it alone. */
+    private void streamLiveInstead() {
+        shared = null;
+        try {
+            blocking.execute(this::produceLive);
+        } catch (RejectedExecutionException e) {
+            refuse(Refusal.unavailable("the receiver is busy; retry shortly", 1));
         }
-        return next < shared.size() ? shared.get(next++) : null;
-    }
-
-    private int remaining() {
-        return shared == null ? chunks.size() : shared.size() - next;
     }
 
     /** The client took no chunk of the shared snapshot for the stall timeout: give it up, as a live read would. */
@@ -226,6 +293,7 @@ final class SnapshotResponse implements Exchange {
             return;
         }
         if (next == mark && !ctx.channel().isWritable()) {
+            shared.unfollow(wake);
             LOG.atInfo().setMessage("snapshot abandoned").addKeyValue("event", "feed_snapshot_abandoned")
                     .addKeyValue("reason", "the client stopped reading for " + live.settings().stallTimeout()).log();
             ended = true;
@@ -275,6 +343,9 @@ final class SnapshotResponse implements Exchange {
     public void closed() {
         ended = true;
         cancelled = true;
+        if (shared != null) {
+            shared.unfollow(wake);
+        }
         if (stallCheck != null) {
             stallCheck.cancel(false);
             stallCheck = null;

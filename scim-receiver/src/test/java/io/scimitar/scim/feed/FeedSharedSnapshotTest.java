@@ -1,8 +1,10 @@
 package io.scimitar.scim.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimitar.scim.http.BearerTokens;
 import io.scimitar.scim.store.Directory;
 import io.scimitar.scim.store.JdbcStore;
@@ -20,7 +22,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -33,8 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Gzip snapshots come from one shared build ({@link SharedSnapshot}): requests during a build join
- * it, later ones reuse it while it is young and the log still follows on from it, and a failed
- * build fails only the requests that joined it.
+ * it and get its chunks as they are produced, later ones reuse it while it is young and the log
+ * still follows on from it, and a failed build fails only the requests that joined it.
  */
 class FeedSharedSnapshotTest {
 
@@ -209,6 +213,106 @@ class FeedSharedSnapshotTest {
         }
     }
 
+    @Test
+    void aClientGetsTheHeadersAndTheFirstBytesWhileTheBuildIsStillReading() throws Exception {
+        try (Counted receiver = Counted.start(b -> b.snapshotMaxAge(Duration.ofNanos(1)))) {
+            receiver.createNoisyUsers(4);
+            receiver.midway.hold();
+            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
+            receiver.midway.awaitEntered();
+            assertThat(streaming.statusCode()).isEqualTo(200);
+            assertThat(streaming.headers().firstValue("X-Scimitar-Version")).isPresent();
+            InputStream in = streaming.body();
+            // The read is held halfway through the users: these bytes come from a build still running.
+            byte[] early = in.readNBytes(SnapshotResponse.CHUNK_BYTES);
+            assertThat(early).hasSize(SnapshotResponse.CHUNK_BYTES);
+            assertThat(receiver.shared().waiting()).isZero();
+            receiver.midway.release();
+            byte[] body = concat(early, in.readAllBytes());
+
+            HttpResponse<byte[]> fresh = receiver.gzipSnapshot();
+            assertThat(receiver.reads.get()).isEqualTo(2);
+            assertThat(body).isEqualTo(fresh.body());
+            assertThat(gunzip(body)).contains("\"userName\":\"noisy3\"").endsWith("\"memberships\":0}\n");
+        }
+    }
+
+    @Test
+    void aRequestJoiningMidBuildGetsTheWholeIdenticalBody() throws Exception {
+        try (Counted receiver = Counted.start(b -> b)) {
+            receiver.createNoisyUsers(4);
+            receiver.midway.hold();
+            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
+            receiver.midway.awaitEntered();
+            InputStream in = streaming.body();
+            byte[] early = in.readNBytes(SnapshotResponse.CHUNK_BYTES);
+            CompletableFuture<HttpResponse<byte[]>> joining = receiver.gzipSnapshotAsync();
+            Await.until(() -> receiver.shared().waiting() == 1);
+            receiver.midway.release();
+
+            byte[] first = concat(early, in.readAllBytes());
+            HttpResponse<byte[]> joined = joining.get(10, TimeUnit.SECONDS);
+            assertThat(joined.statusCode()).isEqualTo(200);
+            assertThat(joined.headers().firstValue("X-Scimitar-Version"))
+                    .isEqualTo(streaming.headers().firstValue("X-Scimitar-Version"));
+            assertThat(joined.body()).isEqualTo(first);
+            assertThat(gunzip(first)).contains("\"userName\":\"noisy3\"").endsWith("\"memberships\":0}\n");
+            assertThat(receiver.reads.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailureMidBuildCutsTheClientsStreamingItAndTheNextRequestBuildsAgain() throws Exception {
+        try (Counted receiver = Counted.start(b -> b)) {
+            receiver.createNoisyUsers(4);
+            receiver.midway.hold();
+            receiver.failMidway.set(true);
+            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
+            receiver.midway.awaitEntered();
+            InputStream in = streaming.body();
+            assertThat(streaming.statusCode()).isEqualTo(200);
+            assertThat(in.readNBytes(SnapshotResponse.CHUNK_BYTES)).hasSize(SnapshotResponse.CHUNK_BYTES);
+            receiver.midway.release();
+
+            // The connection ends before the chunked body does: the client cannot take it for a whole snapshot.
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
+            HttpResponse<byte[]> retried = receiver.gzipSnapshot();
+            assertThat(retried.statusCode()).isEqualTo(200);
+            assertThat(gunzip(retried.body())).contains("\"userName\":\"noisy3\"").endsWith("\"memberships\":0}\n");
+            assertThat(receiver.reads.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theCapPassedMidBuildCutsTheClientsStreamingItAndLaterRequestsStreamLive() throws Exception {
+        // Four users of ~130 KiB of gzip each: the cap passes after the read is let go, at the third.
+        try (Counted receiver = Counted.start(b -> b.snapshotCacheBytes(320 * 1024))) {
+            receiver.createNoisyUsers(4);
+            receiver.midway.hold();
+            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
+            receiver.midway.awaitEntered();
+            InputStream in = streaming.body();
+            assertThat(streaming.statusCode()).isEqualTo(200);
+            assertThat(in.readNBytes(SnapshotResponse.CHUNK_BYTES)).hasSize(SnapshotResponse.CHUNK_BYTES);
+            receiver.midway.release();
+
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
+            HttpResponse<byte[]> first = receiver.gzipSnapshot();
+            HttpResponse<byte[]> second = receiver.gzipSnapshot();
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(gunzip(second.body())).isEqualTo(gunzip(first.body())).contains("\"userName\":\"noisy3\"");
+            // The capped build, then one live read per request.
+            assertThat(receiver.reads.get()).isEqualTo(3);
+        }
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] all = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
     private static long version(HttpResponse<byte[]> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         return Long.parseLong(response.headers().firstValue("X-Scimitar-Version").orElseThrow());
@@ -222,11 +326,16 @@ class FeedSharedSnapshotTest {
         }
     }
 
-    /** A receiver whose snapshot reads are counted, can be held at their start, and can be made to fail once. */
+    /**
+     * A receiver whose snapshot reads are counted, can be held at their start or halfway (before the
+     * third user), and can be made to fail once at either point.
+     */
     private static final class Counted implements AutoCloseable {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicBoolean failNext = new AtomicBoolean();
+        final AtomicBoolean failMidway = new AtomicBoolean();
         final Gate gate = new Gate();
+        final Gate midway = new Gate();
         final FeedFixture fixture;
 
         private Counted(UnaryOperator<FeedSettings.Builder> settings) {
@@ -239,9 +348,44 @@ class FeedSharedSnapshotTest {
                             if (failNext.getAndSet(false)) {
                                 throw new StoreUnavailableException("the test's store is down", null);
                             }
-                            store.streamSnapshot(visitor);
+                            store.streamSnapshot(new JdbcStore.SnapshotVisitor() {
+                                private int users;
+
+                                @Override
+                                public void version(long version) {
+                                    visitor.version(version);
+                                }
+
+                                @Override
+                                public void group(ObjectNode group) {
+                                    visitor.group(group);
+                                }
+
+                                @Override
+                                public void user(ObjectNode user, List<String> groupIds) {
+                                    if (++users == 3) {
+                                        midway.pass();
+                                        if (failMidway.getAndSet(false)) {
+                                            throw new StoreUnavailableException("the test's store went down", null);
+                                        }
+                                    }
+                                    visitor.user(user, groupIds);
+                                }
+                            });
                         });
             });
+        }
+
+        /** Users of 128 KiB of random text each, which hardly compresses: ~130 KiB of gzip per user. */
+        void createNoisyUsers(int count) {
+            Random random = new Random(11);
+            for (int i = 0; i < count; i++) {
+                byte[] noise = new byte[128 * 1024];
+                random.nextBytes(noise);
+                fixture.directory.createUser(Directory.object("""
+                        {"schemas":["%s"],"userName":"noisy%d","externalId":"%s"}""".formatted(Directory.USER_SCHEMA, i,
+                        Base64.getEncoder().encodeToString(noise))));
+            }
         }
 
         static Counted start(UnaryOperator<FeedSettings.Builder> settings) {
@@ -257,6 +401,12 @@ class FeedSharedSnapshotTest {
                     .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         }
 
+        /** Returns once the response headers are in; the body is read as it arrives. */
+        HttpResponse<InputStream> gzipSnapshotStream() {
+            return fixture.send(fixture.feedRequest("/feed/v1/snapshot").header("Accept-Encoding", "gzip").GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        }
+
         HttpResponse<byte[]> gzipSnapshot() {
             return fixture.send(fixture.feedRequest("/feed/v1/snapshot").header("Accept-Encoding", "gzip").GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -265,6 +415,7 @@ class FeedSharedSnapshotTest {
         @Override
         public void close() {
             gate.release();
+            midway.release();
             fixture.close();
         }
     }
