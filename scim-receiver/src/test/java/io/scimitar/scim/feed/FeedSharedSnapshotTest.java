@@ -217,10 +217,7 @@ class FeedSharedSnapshotTest {
     void aClientGetsTheHeadersAndTheFirstBytesWhileTheBuildIsStillReading() throws Exception {
         try (Counted receiver = Counted.start(b -> b.snapshotMaxAge(Duration.ofNanos(1)))) {
             receiver.createNoisyUsers(4);
-            receiver.midway.hold();
-            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
-            receiver.midway.awaitEntered();
-            assertThat(streaming.statusCode()).isEqualTo(200);
+            HttpResponse<InputStream> streaming = streamHeldMidway(receiver);
             assertThat(streaming.headers().firstValue("X-Scimitar-Version")).isPresent();
             InputStream in = streaming.body();
             // The read is held halfway through the users: these bytes come from a build still running.
@@ -241,9 +238,7 @@ class FeedSharedSnapshotTest {
     void aRequestJoiningMidBuildGetsTheWholeIdenticalBody() throws Exception {
         try (Counted receiver = Counted.start(b -> b)) {
             receiver.createNoisyUsers(4);
-            receiver.midway.hold();
-            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
-            receiver.midway.awaitEntered();
+            HttpResponse<InputStream> streaming = streamHeldMidway(receiver);
             InputStream in = streaming.body();
             byte[] early = in.readNBytes(SnapshotResponse.CHUNK_BYTES);
             CompletableFuture<HttpResponse<byte[]>> joining = receiver.gzipSnapshotAsync();
@@ -265,12 +260,9 @@ class FeedSharedSnapshotTest {
     void aFailureMidBuildCutsTheClientsStreamingItAndTheNextRequestBuildsAgain() throws Exception {
         try (Counted receiver = Counted.start(b -> b)) {
             receiver.createNoisyUsers(4);
-            receiver.midway.hold();
             receiver.failMidway.set(true);
-            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
-            receiver.midway.awaitEntered();
+            HttpResponse<InputStream> streaming = streamHeldMidway(receiver);
             InputStream in = streaming.body();
-            assertThat(streaming.statusCode()).isEqualTo(200);
             assertThat(in.readNBytes(SnapshotResponse.CHUNK_BYTES)).hasSize(SnapshotResponse.CHUNK_BYTES);
             receiver.midway.release();
 
@@ -288,11 +280,8 @@ class FeedSharedSnapshotTest {
         // Four users of ~130 KiB of gzip each: the cap passes after the read is let go, at the third.
         try (Counted receiver = Counted.start(b -> b.snapshotCacheBytes(320 * 1024))) {
             receiver.createNoisyUsers(4);
-            receiver.midway.hold();
-            HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
-            receiver.midway.awaitEntered();
+            HttpResponse<InputStream> streaming = streamHeldMidway(receiver);
             InputStream in = streaming.body();
-            assertThat(streaming.statusCode()).isEqualTo(200);
             assertThat(in.readNBytes(SnapshotResponse.CHUNK_BYTES)).hasSize(SnapshotResponse.CHUNK_BYTES);
             receiver.midway.release();
 
@@ -305,6 +294,15 @@ class FeedSharedSnapshotTest {
             // The capped build, then one live read per request.
             assertThat(receiver.reads.get()).isEqualTo(3);
         }
+    }
+
+    /** A gzip snapshot whose build is held midway (chunks already out): the response, its headers in, status 200. */
+    private static HttpResponse<InputStream> streamHeldMidway(Counted receiver) throws Exception {
+        receiver.midway.hold();
+        HttpResponse<InputStream> streaming = receiver.gzipSnapshotStream();
+        receiver.midway.awaitEntered();
+        assertThat(streaming.statusCode()).isEqualTo(200);
+        return streaming;
     }
 
     private static byte[] concat(byte[] head, byte[] tail) {
