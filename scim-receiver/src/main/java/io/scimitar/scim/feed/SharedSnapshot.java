@@ -3,7 +3,6 @@ package io.scimitar.scim.feed;
 import io.scimitar.scim.store.ChangeLog;
 import io.scimitar.scim.store.StoreUnavailableException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -204,7 +203,7 @@ final class SharedSnapshot {
                 reader.read(encoder);
                 encoder.finish();
                 gzip.finish();
-                out.publishRest();
+                out.emitRest();
             } finally {
                 // A failed build's gzip trailer must reach no one; closing frees the deflater.
                 out.seal();
@@ -255,23 +254,16 @@ final class SharedSnapshot {
         }
     }
 
-    /** Cuts the gzip stream into {@link SnapshotResponse#CHUNK_BYTES} chunks appended to the build, up to a cap. */
-    private static final class ChunkList extends OutputStream {
+    /** Cuts the gzip stream into chunks appended to the build, up to a cap. */
+    private static final class ChunkList extends ChunkingStream {
         private final long cap;
         private final Build build;
-        private byte[] buffer = new byte[SnapshotResponse.CHUNK_BYTES];
-        private int size;
         private long bytes;
         private boolean sealed;
 
         ChunkList(long cap, Build build) {
             this.cap = cap;
             this.build = build;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
@@ -283,28 +275,15 @@ final class SharedSnapshot {
             if (bytes > cap) {
                 throw new CapReached();
             }
-            while (length > 0) {
-                if (size == buffer.length) {
-                    build.append(buffer);
-                    buffer = new byte[SnapshotResponse.CHUNK_BYTES];
-                    size = 0;
-                }
-                int n = Math.min(length, buffer.length - size);
-                System.arraycopy(source, offset, buffer, size, n);
-                size += n;
-                offset += n;
-                length -= n;
-            }
+            super.write(source, offset, length);
         }
 
-        /** The last, partial chunk, once the gzip stream is finished. */
-        void publishRest() {
-            if (size > 0) {
-                build.append(Arrays.copyOf(buffer, size));
-                size = 0;
-            }
+        @Override
+        protected void emit(byte[] chunk) {
+            build.append(chunk);
         }
 
+        /** Nothing written from now on reaches the build (a failed build's gzip trailer). */
         void seal() {
             sealed = true;
         }

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.scimitar.scim.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -362,47 +361,15 @@ final class SnapshotResponse implements Exchange {
     }
 
     /** Cuts the encoded stream into chunks and hands each to the event loop, waiting for room. */
-    private final class ChunkSink extends OutputStream {
-        private byte[] buffer = new byte[CHUNK_BYTES];
-        private int size;
-
-        @Override
-        public void write(int b) {
-            if (size == buffer.length) {
-                emitFull();
-            }
-            buffer[size++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            while (length > 0) {
-                if (size == buffer.length) {
-                    emitFull();
-                }
-                int n = Math.min(length, buffer.length - size);
-                System.arraycopy(bytes, offset, buffer, size, n);
-                size += n;
-                offset += n;
-                length -= n;
-            }
-        }
+    private final class ChunkSink extends ChunkingStream {
 
         @Override
         public void close() {
-            if (size > 0) {
-                emit(Arrays.copyOf(buffer, size));
-                size = 0;
-            }
+            emitRest();
         }
 
-        private void emitFull() {
-            emit(buffer);
-            buffer = new byte[CHUNK_BYTES];
-            size = 0;
-        }
-
-        private void emit(byte[] chunk) {
+        @Override
+        protected void emit(byte[] chunk) {
             if (cancelled) {
                 throw new Abandoned("the connection closed");
             }
