@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.scimitar.authn.KeyServer;
 import io.scimitar.authn.Tokens;
+import io.scimitar.scim.http.RunningScimServer;
 import io.scimitar.scim.json.Json;
 import io.scimitar.scim.store.PostgresServer;
 import io.scimitar.scim.testing.Await;
@@ -173,15 +174,8 @@ class ShadedJarIT {
     }
 
     private int status(URI uri, String authorization) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).header("Authorization", authorization)
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return RunningScimServer.send(http, HttpRequest.newBuilder(uri).header("Authorization", authorization)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String post(String url, String body) throws Exception {

@@ -13,6 +13,7 @@ import io.scimitar.config.ConfigLoader;
 import io.scimitar.config.Profile;
 import io.scimitar.index.DirectoryGroup;
 import io.scimitar.index.MembershipIndex;
+import io.scimitar.scim.http.RunningScimServer;
 import io.scimitar.scim.testing.Await;
 import io.scimitar.testing.RawClient;
 import io.scimitar.testing.RecordingApp;
@@ -164,14 +165,7 @@ final class FleetSidecars implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return RunningScimServer.send(http, request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Every user (active flag, groups by name) and group of {@code index}, one sorted line each, and its version. */

@@ -23,6 +23,7 @@ import io.scimitar.cli.RunningSidecar;
 import io.scimitar.cli.SidecarLauncher;
 import io.scimitar.config.ConfigLoader;
 import io.scimitar.config.Profile;
+import io.scimitar.scim.http.RunningScimServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -322,14 +323,7 @@ final class SidecarFixture implements BeforeAllCallback, AfterAllCallback, AutoC
     HttpResponse<String> admin(String pathAndQuery) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(sidecar.adminUrl() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10)).build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return RunningScimServer.send(http, request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Stops the sidecar (draining), the app and the IdP, and deletes the store. Safe to call twice. */
